@@ -1,0 +1,46 @@
+/**
+ * Errors a user can meet. Each names the thing it is about and says what to do, so that an
+ * entrypoint only has to print `message` and exit non-zero.
+ */
+
+/** Bad input: an option, a path, a URL. The run stops before it changes anything. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/**
+ * The remote could not be reached or answered with an error. By default this never fails a job:
+ * the step runs as on a miss and the problem is reported loudly.
+ */
+export class RemoteError extends Error {
+  override name = 'RemoteError';
+  constructor(
+    message: string,
+    readonly remote: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The remote is set up wrongly (a bucket that does not exist): no retry or fallback can help. */
+export class RemoteConfigurationError extends UsageError {
+  override name = 'RemoteConfigurationError';
+}
+
+/** An object that should be in the remote is not there. */
+export class ObjectMissingError extends Error {
+  override name = 'ObjectMissingError';
+  constructor(readonly key: string) {
+    super(`object ${key} is missing from the remote`);
+  }
+}
+
+/** A saved entry cannot be trusted: bad manifest, bad hash, unsafe path. Restoring it is a miss. */
+export class IntegrityError extends Error {
+  override name = 'IntegrityError';
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

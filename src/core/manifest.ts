@@ -1,0 +1,182 @@
+import { IntegrityError } from './errors.js';
+import { checkDistinctPaths, checkManifestPath } from './safePath.js';
+import { treeHash } from './treeHash.js';
+
+export interface BlobFile {
+  path: string;
+  size: number;
+  sha256: string;
+  mode: number;
+  blob: string;
+}
+
+export interface PackFile {
+  path: string;
+  size: number;
+  sha256: string;
+  mode: number;
+  pack: string;
+  offset: number;
+}
+
+export type ManifestFile = BlobFile | PackFile;
+
+export interface ManifestInput {
+  path: string;
+  size: number;
+  sha256: string;
+}
+
+export interface Provenance {
+  commit: string | null;
+  dirty: boolean | null;
+  ref: string | null;
+  event: string | null;
+  run: string | null;
+  workflow: string | null;
+  created: string;
+  duration_ms: number | null;
+}
+
+export interface Manifest {
+  stoat: 1;
+  output: string;
+  kind: 'dir' | 'file';
+  key: string;
+  scope: string;
+  tree: string;
+  files: ManifestFile[];
+  inputs: ManifestInput[];
+  command: string[];
+  env: string[];
+  extra: string;
+  provenance: Provenance;
+}
+
+const sha256Pattern = /^[0-9a-f]{64}$/;
+
+export function isSha256(value: unknown): value is string {
+  return typeof value === 'string' && sha256Pattern.test(value);
+}
+
+/** What the reader expects a manifest to be about; anything else in it is a lie or a mix-up. */
+export interface ManifestExpectation {
+  output: string;
+  key: string;
+  scope: string;
+}
+
+/**
+ * Parses and checks a manifest read from a remote. Everything is checked before any of it is used:
+ * types, hashes, sizes, modes, every path, and that the tree hash is the hash of the files listed.
+ */
+export function parseManifest(text: string, expected: ManifestExpectation): Manifest {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new IntegrityError(`the manifest is not valid JSON (${(error as Error).message})`);
+  }
+  const manifest = record(value, 'the manifest');
+  if (manifest.stoat !== 1) throw new IntegrityError(`the manifest has format ${JSON.stringify(manifest.stoat)}, expected 1`);
+  for (const field of ['output', 'key', 'scope'] as const) {
+    if (manifest[field] !== expected[field]) {
+      throw new IntegrityError(`the manifest's ${field} is ${JSON.stringify(manifest[field])}, expected ${JSON.stringify(expected[field])}`);
+    }
+  }
+  if (manifest.kind !== 'dir' && manifest.kind !== 'file') throw new IntegrityError(`the manifest's kind ${JSON.stringify(manifest.kind)} is neither "dir" nor "file"`);
+  const tree = hashField(manifest.tree, 'tree');
+  const files = array(manifest.files, 'files').map(parseFile);
+  checkDistinctPaths(files.map((file) => file.path));
+  if (manifest.kind === 'file') {
+    const baseName = expected.output.split('/').pop();
+    if (files.length !== 1 || files[0]!.path !== baseName) {
+      throw new IntegrityError(`a file manifest must list exactly one file named ${JSON.stringify(baseName)}`);
+    }
+  }
+  if (treeHash(files) !== tree) throw new IntegrityError(`the manifest's tree hash ${tree} does not match the files it lists`);
+  return {
+    stoat: 1,
+    output: expected.output,
+    kind: manifest.kind,
+    key: expected.key,
+    scope: expected.scope,
+    tree,
+    files,
+    inputs: array(manifest.inputs ?? [], 'inputs').map(parseInput),
+    command: array(manifest.command ?? [], 'command').map((line) => textField(line, 'command line')),
+    env: array(manifest.env ?? [], 'env').map((name) => textField(name, 'env name')),
+    extra: manifest.extra === undefined ? '' : textField(manifest.extra, 'extra'),
+    provenance: parseProvenance(manifest.provenance),
+  };
+}
+
+function parseFile(value: unknown): ManifestFile {
+  const file = record(value, 'a file entry');
+  const path = checkManifestPath(file.path);
+  const shown = JSON.stringify(path);
+  const size = countField(file.size, `size of ${shown}`);
+  const sha256 = hashField(file.sha256, `sha256 of ${shown}`);
+  const mode = file.mode;
+  if (!Number.isSafeInteger(mode) || (mode as number) < 0 || (mode as number) > 0o7777) {
+    throw new IntegrityError(`the mode of ${shown} is not a permission mode`);
+  }
+  if ((file.blob === undefined) === (file.pack === undefined)) {
+    throw new IntegrityError(`the file ${shown} must name exactly one of "blob" and "pack"`);
+  }
+  if (file.blob !== undefined) {
+    const blob = hashField(file.blob, `blob of ${shown}`);
+    if (blob !== sha256) throw new IntegrityError(`the blob of ${shown} is not named by its sha256`);
+    return { path, size, sha256, mode: mode as number, blob };
+  }
+  return { path, size, sha256, mode: mode as number, pack: hashField(file.pack, `pack of ${shown}`), offset: countField(file.offset, `offset of ${shown}`) };
+}
+
+function parseInput(value: unknown): ManifestInput {
+  const input = record(value, 'an input entry');
+  const path = textField(input.path, 'input path');
+  return { path, size: countField(input.size, `size of input ${path}`), sha256: hashField(input.sha256, `sha256 of input ${path}`) };
+}
+
+function parseProvenance(value: unknown): Provenance {
+  const provenance = record(value ?? {}, 'provenance');
+  const optionalText = (field: string): string | null =>
+    provenance[field] === undefined || provenance[field] === null ? null : textField(provenance[field], `provenance ${field}`);
+  const created = textField(provenance.created, 'provenance created');
+  if (Number.isNaN(Date.parse(created))) throw new IntegrityError(`the manifest's creation time ${JSON.stringify(created)} is not a date`);
+  return {
+    commit: optionalText('commit'),
+    dirty: typeof provenance.dirty === 'boolean' ? provenance.dirty : null,
+    ref: optionalText('ref'),
+    event: optionalText('event'),
+    run: optionalText('run'),
+    workflow: optionalText('workflow'),
+    created,
+    duration_ms: typeof provenance.duration_ms === 'number' ? provenance.duration_ms : null,
+  };
+}
+
+function record(value: unknown, what: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new IntegrityError(`${what} is not a JSON object`);
+  return value as Record<string, unknown>;
+}
+
+function array(value: unknown, field: string): unknown[] {
+  if (!Array.isArray(value)) throw new IntegrityError(`the manifest's ${field} is not a list`);
+  return value;
+}
+
+function textField(value: unknown, what: string): string {
+  if (typeof value !== 'string') throw new IntegrityError(`the manifest's ${what} is not a string`);
+  return value;
+}
+
+function hashField(value: unknown, what: string): string {
+  if (!isSha256(value)) throw new IntegrityError(`the manifest's ${what} is not a sha256 in lowercase hex`);
+  return value;
+}
+
+function countField(value: unknown, what: string): number {
+  if (!Number.isSafeInteger(value) || (value as number) < 0) throw new IntegrityError(`the manifest's ${what} is not a whole number ≥ 0`);
+  return value as number;
+}

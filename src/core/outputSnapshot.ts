@@ -1,0 +1,53 @@
+import { basename } from 'node:path';
+import { lstat } from 'node:fs/promises';
+import { type DeclaredPath } from './declaredPath.js';
+import { UsageError } from './errors.js';
+import { sha256File } from './fileHash.js';
+import { mapConcurrently } from './mapConcurrently.js';
+import { treeHash, type TreeEntry } from './treeHash.js';
+import { walkFiles } from './walkFiles.js';
+
+export interface SnapshotFile extends TreeEntry {
+  absolute: string;
+}
+
+/** An output as it is on disk: what a manifest will describe. */
+export interface OutputSnapshot {
+  output: string;
+  kind: 'dir' | 'file';
+  files: SnapshotFile[];
+  tree: string;
+  bytes: number;
+}
+
+const hashingConcurrency = 8;
+
+export async function snapshotOutput(declared: DeclaredPath): Promise<OutputSnapshot> {
+  const what = `output "${declared.relative}"`;
+  const status = await lstat(declared.absolute).catch(() => undefined);
+  if (status === undefined) {
+    throw new UsageError(`${what} was not produced: the command must create it, or remove it from outputs`);
+  }
+  let kind: 'dir' | 'file';
+  let found: { path: string; absolute: string; mode: number }[];
+  if (status.isFile()) {
+    kind = 'file';
+    found = [{ path: basename(declared.absolute), absolute: declared.absolute, mode: status.mode & 0o7777 }];
+  } else if (status.isDirectory()) {
+    kind = 'dir';
+    found = await walkFiles(declared.absolute, { followSymbolicLinks: false, what });
+  } else {
+    throw new UsageError(`${what} is not a regular file or directory (a symbolic link, socket or device): outputs must be files or directories`);
+  }
+  const files = await mapConcurrently(found, hashingConcurrency, async (file) => {
+    const { size, sha256 } = await sha256File(file.absolute);
+    return { path: file.path, absolute: file.absolute, size, sha256, mode: file.mode };
+  });
+  return {
+    output: declared.relative,
+    kind,
+    files,
+    tree: treeHash(files),
+    bytes: files.reduce((total, file) => total + file.size, 0),
+  };
+}

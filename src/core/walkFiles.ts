@@ -1,0 +1,52 @@
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { compareStrings } from './commandKey.js';
+import { UsageError } from './errors.js';
+
+export interface WalkedFile {
+  /** Relative to the walked directory, `/`-separated. */
+  path: string;
+  absolute: string;
+  size: number;
+  mode: number;
+}
+
+export interface WalkOptions {
+  /** Deps follow links (their content is what the command reads); outputs refuse them. */
+  followSymbolicLinks: boolean;
+  /** Names the declared path in errors. */
+  what: string;
+}
+
+/** Lists every regular file below a directory, sorted by path. */
+export async function walkFiles(directory: string, options: WalkOptions): Promise<WalkedFile[]> {
+  const files: WalkedFile[] = [];
+  const visited = new Set<string>([await realpath(directory)]);
+  await walkInto(directory, '', options, visited, files);
+  return files.sort((a, b) => compareStrings(a.path, b.path));
+}
+
+async function walkInto(directory: string, prefix: string, options: WalkOptions, visited: Set<string>, files: WalkedFile[]): Promise<void> {
+  const entries = await readdir(directory, { withFileTypes: true });
+  for (const entry of entries) {
+    const absolute = join(directory, entry.name);
+    const path = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
+    let status = await lstat(absolute);
+    if (status.isSymbolicLink()) {
+      if (!options.followSymbolicLinks) {
+        throw new UsageError(`${options.what} contains a symbolic link at ${path}: outputs must be regular files and directories; copy the target instead`);
+      }
+      status = await stat(absolute).catch(() => {
+        throw new UsageError(`${options.what} contains a broken symbolic link at ${path}: remove it or fix its target`);
+      });
+      if (status.isDirectory()) {
+        const real = await realpath(absolute);
+        if (visited.has(real)) continue;
+        visited.add(real);
+      }
+    }
+    if (status.isDirectory()) await walkInto(absolute, path, options, visited, files);
+    else if (status.isFile()) files.push({ path, absolute, size: status.size, mode: status.mode & 0o7777 });
+    else throw new UsageError(`${options.what} contains ${path}, which is not a regular file (a socket, device or pipe): remove it`);
+  }
+}

@@ -1,0 +1,55 @@
+import { commandKey } from '../core/commandKey.js';
+import { type DeclaredPath, resolveDeclaredPath } from '../core/declaredPath.js';
+import { expandDependencies } from '../core/dependencies.js';
+import { UsageError } from '../core/errors.js';
+import { hashFile } from '../core/fileHash.js';
+import { mapConcurrently } from '../core/mapConcurrently.js';
+import { type InputReport } from '../core/stepReport.js';
+import { defaultConcurrency, type StepDefinition } from './stepDefinition.js';
+
+/** A step with its inputs hashed and its key computed. */
+export interface PreparedStep {
+  definition: StepDefinition;
+  key: string;
+  outputs: DeclaredPath[];
+  inputs: InputReport[];
+  hashMs: number;
+}
+
+const envNamePattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export async function prepareStep(definition: StepDefinition, environment: NodeJS.ProcessEnv = process.env): Promise<PreparedStep> {
+  const started = performance.now();
+  if (definition.command.length === 0 || definition.command.every((line) => line.trim() === '')) {
+    throw new UsageError('the command is empty: give the command to run (or, in command mode, the command string that identifies it)');
+  }
+  if (definition.outputs.length === 0) throw new UsageError('no outputs are declared: name at least one file or directory the command writes');
+  const outputs = definition.outputs.map((output) => resolveDeclaredPath(definition.workingDirectory, output, `output "${output}"`));
+  checkOutputsDistinct(outputs);
+  for (const name of definition.env) {
+    if (!envNamePattern.test(name)) throw new UsageError(`env "${name}" is not an environment variable name: use letters, digits and "_"`);
+  }
+  const files = await expandDependencies(definition.workingDirectory, definition.deps);
+  const inputs = await mapConcurrently(files, defaultConcurrency, async (file) => ({ path: file.path, ...(await hashFile(file.absolute)) }));
+  const key = commandKey({
+    script: definition.command,
+    deps: inputs.map((input) => [input.path, input.sha256] as const),
+    env: Object.fromEntries(definition.env.map((name) => [name, environment[name]])),
+    extra: definition.keyExtra,
+    outputs: outputs.map((output) => output.relative),
+  });
+  return { definition, key, outputs, inputs, hashMs: performance.now() - started };
+}
+
+/** Two outputs that overlap would be saved twice and restored over each other. */
+function checkOutputsDistinct(outputs: readonly DeclaredPath[]): void {
+  for (const a of outputs) {
+    for (const b of outputs) {
+      if (a === b) continue;
+      if (a.relative === b.relative) throw new UsageError(`output "${a.relative}" is declared twice: declare it once`);
+      if (b.relative.startsWith(`${a.relative}/`)) {
+        throw new UsageError(`output "${b.relative}" is inside output "${a.relative}": declare only "${a.relative}"`);
+      }
+    }
+  }
+}

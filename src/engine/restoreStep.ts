@@ -1,0 +1,81 @@
+import { errorMessage, IntegrityError, ObjectMissingError, RemoteError } from '../core/errors.js';
+import { type StepReport } from '../core/stepReport.js';
+import { findResult } from '../store/findResult.js';
+import { restoreOutputs } from '../store/restoreOutputs.js';
+import { CacheFailure } from './cacheFailure.js';
+import { type PreparedStep } from './prepareStep.js';
+import { type StepContext } from './stepContext.js';
+
+/** The report of a step before anything is restored, run or saved. */
+export function startReport(prepared: PreparedStep, context: StepContext): StepReport {
+  return {
+    status: 'miss',
+    reason: '',
+    key: prepared.key,
+    scope: context.scope.write,
+    read_scopes: context.scope.read,
+    restored_scope: null,
+    remote: context.remote.display,
+    command: prepared.definition.command,
+    ran: false,
+    exit_code: null,
+    save: 'not attempted',
+    inputs: prepared.inputs,
+    outputs: prepared.outputs.map((output) => ({ path: output.relative, status: 'not-saved', tree: null, files: 0, bytes: 0, transferred_bytes: 0, manifest: null })),
+    durations_ms: { hash: Math.round(prepared.hashMs), restore: 0, run: 0, save: 0 },
+    warnings: [],
+  };
+}
+
+/**
+ * Looks for a saved result and restores it. A missing or damaged entry is a miss with its reason;
+ * a remote that fails is an error (a warning, or a failure under fail-on-cache-error).
+ */
+export async function restoreStep(prepared: PreparedStep, context: StepContext): Promise<StepReport> {
+  const report = startReport(prepared, context);
+  const started = performance.now();
+  try {
+    const outputs = prepared.outputs.map((output) => output.relative);
+    const outcome = await findResult(context.remote, prepared.key, outputs, context.scope.read, context.concurrency);
+    report.warnings.push(...outcome.unusable);
+    if (outcome.found === undefined) {
+      report.reason = outcome.reason;
+    } else {
+      const restored = await restoreOutputs({
+        remote: context.remote,
+        workingDirectory: prepared.definition.workingDirectory,
+        outputs: prepared.outputs,
+        found: outcome.found,
+        concurrency: context.concurrency,
+      });
+      report.status = 'hit';
+      report.restored_scope = outcome.found.scope;
+      report.reason = `restored from scope "${outcome.found.scope}" of ${context.remote.display}`;
+      report.save = 'not needed: restored';
+      report.outputs = restored.map((output) => ({
+        path: output.output,
+        status: 'restored',
+        tree: output.tree,
+        files: output.files,
+        bytes: output.bytes,
+        transferred_bytes: output.transferredBytes,
+        manifest: output.manifest,
+      }));
+    }
+  } catch (error) {
+    if (error instanceof IntegrityError || error instanceof ObjectMissingError) {
+      report.reason = `the saved result could not be restored: ${errorMessage(error)}`;
+      report.warnings.push(report.reason);
+    } else if (error instanceof RemoteError) {
+      report.status = 'error';
+      report.reason = `the remote failed while restoring: ${error.message}`;
+      report.warnings.push(report.reason);
+      if (context.failOnCacheError) throw new CacheFailure(`${report.reason} (fail-on-cache-error is set)`);
+    } else {
+      throw error;
+    }
+  } finally {
+    report.durations_ms.restore = Math.round(performance.now() - started);
+  }
+  return report;
+}

@@ -1,0 +1,70 @@
+import { resolveDeclaredPath } from '../core/declaredPath.js';
+import { RemoteError } from '../core/errors.js';
+import { snapshotOutput } from '../core/outputSnapshot.js';
+import { type StepReport } from '../core/stepReport.js';
+import { saveOutputs } from '../store/saveOutputs.js';
+import { CacheFailure } from './cacheFailure.js';
+import { collectProvenance } from './provenance.js';
+import { type StepContext } from './stepContext.js';
+import { type SavePolicy, type StepDefinition } from './stepDefinition.js';
+
+export interface SaveOptions {
+  policy: SavePolicy;
+  /** How long the command took, for the provenance. */
+  runMs: number | null;
+}
+
+/** Why a run does not save, or undefined when it should. */
+export function reasonNotToSave(report: StepReport, context: StepContext, policy: SavePolicy): string | undefined {
+  if (report.status === 'hit') return 'not needed: restored';
+  if (policy === 'never') return 'skipped: save is "never"';
+  if (policy === 'auto' && context.scope.fork) return 'skipped: a pull request from a fork does not save under save "auto" (set save "always" to save into its own scope)';
+  return undefined;
+}
+
+/**
+ * Saves the outputs under the report's key. Every output is found and hashed before the first
+ * byte is sent, so an output the command did not produce stops the save with nothing written.
+ */
+export async function saveStep(definition: StepDefinition, report: StepReport, context: StepContext, options: SaveOptions): Promise<StepReport> {
+  const skip = reasonNotToSave(report, context, options.policy);
+  if (skip !== undefined) return { ...report, save: skip };
+  const started = performance.now();
+  const declared = definition.outputs.map((output) => resolveDeclaredPath(definition.workingDirectory, output, `output "${output}"`));
+  const snapshots = [];
+  for (const output of declared) snapshots.push(await snapshotOutput(output));
+  const result: StepReport = { ...report, warnings: [...report.warnings] };
+  try {
+    const saved = await saveOutputs({
+      remote: context.remote,
+      key: report.key,
+      scope: context.scope.write,
+      snapshots,
+      inputs: report.inputs.map((input) => ({ path: input.path, size: input.size, sha256: input.sha256 })),
+      command: report.command,
+      env: definition.env,
+      extra: definition.keyExtra,
+      provenance: await collectProvenance(definition.workingDirectory, context.environment, options.runMs),
+      concurrency: context.concurrency,
+    });
+    result.save = `saved into scope "${context.scope.write}"`;
+    result.outputs = saved.map((output) => ({
+      path: output.output,
+      status: output.written ? 'saved' : 'already-saved',
+      tree: output.tree,
+      files: output.files,
+      bytes: output.bytes,
+      transferred_bytes: output.transferredBytes,
+      manifest: output.manifest,
+    }));
+  } catch (error) {
+    if (!(error instanceof RemoteError)) throw error;
+    result.status = 'error';
+    result.save = `failed: ${error.message}`;
+    result.warnings.push(`the remote failed while saving, so nothing was saved: ${error.message}`);
+    if (context.failOnCacheError) throw new CacheFailure(`${result.save} (fail-on-cache-error is set)`);
+  } finally {
+    result.durations_ms = { ...result.durations_ms, save: Math.round(performance.now() - started) };
+  }
+  return result;
+}

@@ -1,0 +1,12 @@
+import { type ScopePlan } from '../core/scope.js';
+import { type Remote } from '../remote/remote.js';
+
+/** Where and how a step reads and writes: the same for the Action and the CLI. */
+export interface StepContext {
+  remote: Remote;
+  scope: ScopePlan;
+  concurrency: number;
+  /** Turn remote errors into failures instead of warnings. */
+  failOnCacheError: boolean;
+  environment: NodeJS.ProcessEnv;
+}

@@ -1,0 +1,93 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { link, mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { randomBytes } from 'node:crypto';
+import { ObjectMissingError, RemoteError } from '../core/errors.js';
+import { type ByteRange, type Remote, type WriteSource } from './remote.js';
+
+/** A remote in a directory: on the runner's disk, a mounted volume, or a laptop's cache folder. */
+export class FileRemote implements Remote {
+  readonly display: string;
+
+  constructor(readonly root: string) {
+    this.display = root;
+  }
+
+  locate(key: string): string {
+    return join(this.root, key);
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const directory = this.locate(prefix);
+    const keys: string[] = [];
+    const walk = async (folder: string, keyPrefix: string): Promise<void> => {
+      const entries = await readdir(folder, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return [];
+        throw this.failure(`list ${folder}`, error);
+      });
+      for (const entry of entries) {
+        // Temporary files of writes in progress are not objects yet.
+        if (entry.name.startsWith('.')) continue;
+        if (entry.isDirectory()) await walk(join(folder, entry.name), `${keyPrefix}${entry.name}/`);
+        else keys.push(`${keyPrefix}${entry.name}`);
+      }
+    };
+    await walk(directory, prefix);
+    return keys;
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      return (await stat(this.locate(key))).isFile();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw this.failure(`check ${this.locate(key)}`, error);
+    }
+  }
+
+  async read(key: string, range?: ByteRange): Promise<Readable> {
+    const path = this.locate(key);
+    try {
+      // Opening first turns a missing object into an error here rather than later in the stream.
+      const handle = await open(path, 'r');
+      const bounds = range === undefined ? {} : { start: range.offset, end: range.offset + range.length - 1 };
+      if (range !== undefined && range.length === 0) {
+        await handle.close();
+        return createReadStream('/dev/null');
+      }
+      return handle.createReadStream({ ...bounds, highWaterMark: 1 << 20 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new ObjectMissingError(key);
+      throw this.failure(`read ${path}`, error);
+    }
+  }
+
+  /**
+   * Writes to a temporary file beside the target, then links it into place: a link fails when the
+   * name exists, so two writers never overwrite each other and readers never see a partial object.
+   */
+  async writeIfAbsent(key: string, source: WriteSource): Promise<boolean> {
+    const path = this.locate(key);
+    if (await this.exists(key)) return false;
+    const temporary = join(dirname(path), `.${randomBytes(8).toString('hex')}.partial`);
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      if ('file' in source) await pipeline(createReadStream(source.file), createWriteStream(temporary, { flags: 'wx' }));
+      else await pipeline([source.bytes], createWriteStream(temporary, { flags: 'wx' }));
+      await link(temporary, path);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw this.failure(`write ${path}`, error);
+    } finally {
+      await unlink(temporary).catch(() => undefined);
+    }
+  }
+
+  private failure(action: string, error: unknown): RemoteError {
+    const detail = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    return new RemoteError(`could not ${action} (${detail}): check that the remote directory is writable`, this.display, { cause: error });
+  }
+}

@@ -1,0 +1,52 @@
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UsageError } from '../core/errors.js';
+import { FileRemote } from './fileRemote.js';
+import { type Remote } from './remote.js';
+import { S3Remote } from './s3Remote.js';
+
+export interface S3Options {
+  endpoint?: string;
+  region?: string;
+  forcePathStyle?: boolean;
+}
+
+const supported = 's3://bucket/prefix, file:///absolute/path, or a directory path';
+const bucketPattern = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/** Turns a remote URL into a backend. Relative directory paths are taken from `baseDirectory`. */
+export function openRemote(url: string, baseDirectory: string, s3: S3Options = {}): Remote {
+  const text = url.trim();
+  if (text === '') throw new UsageError(`the remote is empty: give ${supported}`);
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(text)?.[1]?.toLowerCase();
+  if (scheme === undefined) return new FileRemote(isAbsolute(text) ? text : resolve(baseDirectory, text));
+  let parsed: URL;
+  try {
+    parsed = new URL(text);
+  } catch {
+    throw new UsageError(`remote "${redact(text)}" is not a valid URL: give ${supported}`);
+  }
+  if (parsed.username !== '' || parsed.password !== '') {
+    throw new UsageError(
+      `remote "${redact(text)}" has credentials in it: remove them from the URL and give them as AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or any AWS credential source)`,
+    );
+  }
+  if (scheme === 'file') {
+    if (parsed.host !== '') throw new UsageError(`remote "${text}" names host "${parsed.host}": a file URL must be file:///absolute/path`);
+    return new FileRemote(fileURLToPath(parsed));
+  }
+  if (scheme === 's3') {
+    const bucket = parsed.hostname;
+    if (!bucketPattern.test(bucket)) {
+      throw new UsageError(`remote "${text}" names bucket "${bucket}", which is not a valid S3 bucket name: give s3://bucket/prefix`);
+    }
+    const path = decodeURIComponent(parsed.pathname).replace(/^\/+/, '').replace(/\/+$/, '');
+    return new S3Remote({ bucket, prefix: path === '' ? '' : `${path}/`, ...s3 });
+  }
+  throw new UsageError(`remote "${redact(text)}" uses "${scheme}://", which stoat does not support: give ${supported}`);
+}
+
+/** Hides anything between `//` and `@`, so a pasted secret never reaches a log. */
+function redact(url: string): string {
+  return url.replace(/\/\/[^/@]*@/, '//***@');
+}

@@ -1,0 +1,48 @@
+import { type Readable } from 'node:stream';
+
+/** A part of an object: `length` bytes from `offset`. */
+export interface ByteRange {
+  offset: number;
+  length: number;
+}
+
+/** The bytes to write: a file on disk (streamed, never held in memory) or a small buffer. */
+export type WriteSource = { file: string; size: number } | { bytes: Uint8Array };
+
+/**
+ * What every backend offers. Keys are `/`-separated and relative to the remote's root; the layout
+ * (which key holds what) lives in store/layout.ts, never in a backend.
+ *
+ * Failures to reach or use the backend are RemoteError; an absent object is ObjectMissingError.
+ */
+export interface Remote {
+  /** The remote as shown to users: never with credentials. */
+  readonly display: string;
+  /** Keys below a prefix that ends in `/`. Only ever called on one entry's prefix, never on the root. */
+  list(prefix: string): Promise<string[]>;
+  exists(key: string): Promise<boolean>;
+  read(key: string, range?: ByteRange): Promise<Readable>;
+  /**
+   * Writes the object unless one with that key exists: `false` when it did. Names are hashes of
+   * content, so an existing object already holds these bytes.
+   */
+  writeIfAbsent(key: string, source: WriteSource): Promise<boolean>;
+  /** Where an object is, for the summary. */
+  locate(key: string): string;
+}
+
+/** Reads a whole small object, refusing one larger than `maximumBytes`. */
+export async function readText(remote: Remote, key: string, maximumBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const stream = await remote.read(key);
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    total += chunk.length;
+    if (total > maximumBytes) {
+      stream.destroy();
+      throw new RangeError(`${remote.locate(key)} is larger than ${maximumBytes} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

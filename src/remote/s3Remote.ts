@@ -1,0 +1,147 @@
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import { ObjectMissingError, RemoteConfigurationError, RemoteError } from '../core/errors.js';
+import { type ByteRange, type Remote, type WriteSource } from './remote.js';
+
+export interface S3Settings {
+  bucket: string;
+  /** Key prefix inside the bucket, empty or ending in `/`. */
+  prefix: string;
+  endpoint?: string;
+  region?: string;
+  forcePathStyle?: boolean;
+}
+
+const connectionTimeoutMs = 10_000;
+/** No byte for this long on an open request means the server has stalled. */
+const requestTimeoutMs = 60_000;
+
+/**
+ * S3 and S3-compatible servers. Credentials come from the SDK's default chain: the standard AWS
+ * environment variables (what aws-actions/configure-aws-credentials exports), profiles, SSO, web
+ * identity and instance roles.
+ */
+export class S3Remote implements Remote {
+  readonly display: string;
+  private readonly client: S3Client;
+
+  constructor(private readonly settings: S3Settings) {
+    this.display = `s3://${settings.bucket}/${settings.prefix}`.replace(/\/$/, '');
+    this.client = new S3Client({
+      region: settings.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+      ...(settings.endpoint === undefined ? {} : { endpoint: settings.endpoint }),
+      forcePathStyle: settings.forcePathStyle ?? settings.endpoint !== undefined,
+      // We verify every byte with sha256 ourselves; the SDK's default extra checksums use
+      // aws-chunked uploads that many S3-compatible servers refuse.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+      requestHandler: { connectionTimeout: connectionTimeoutMs, requestTimeout: requestTimeoutMs },
+    });
+  }
+
+  locate(key: string): string {
+    return `s3://${this.settings.bucket}/${this.settings.prefix}${key}`;
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    let continuationToken: string | undefined;
+    do {
+      const page = await this.send(`list ${this.locate(prefix)}`, () =>
+        this.client.send(
+          new ListObjectsV2Command({ Bucket: this.settings.bucket, Prefix: this.settings.prefix + prefix, ContinuationToken: continuationToken }),
+        ),
+      );
+      for (const object of page.Contents ?? []) {
+        if (object.Key !== undefined) keys.push(object.Key.slice(this.settings.prefix.length));
+      }
+      continuationToken = page.IsTruncated === true ? page.NextContinuationToken : undefined;
+    } while (continuationToken !== undefined);
+    return keys;
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      await this.client.send(new HeadObjectCommand({ Bucket: this.settings.bucket, Key: this.settings.prefix + key }));
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 404) return false;
+      throw this.failure(`check ${this.locate(key)}`, error);
+    }
+  }
+
+  async read(key: string, range?: ByteRange): Promise<Readable> {
+    if (range !== undefined && range.length === 0) return Readable.from([]);
+    const header = range === undefined ? undefined : `bytes=${range.offset}-${range.offset + range.length - 1}`;
+    try {
+      const response = await this.client.send(new GetObjectCommand({ Bucket: this.settings.bucket, Key: this.settings.prefix + key, Range: header }));
+      if (response.Body === undefined) throw new ObjectMissingError(key);
+      return response.Body as Readable;
+    } catch (error) {
+      if (error instanceof ObjectMissingError) throw error;
+      if (statusOf(error) === 404 && errorName(error) !== 'NoSuchBucket') throw new ObjectMissingError(key);
+      throw this.failure(`read ${this.locate(key)}`, error);
+    }
+  }
+
+  /**
+   * Sends `If-None-Match: *` so that S3 itself refuses to overwrite; servers that ignore the header
+   * are covered by the existence check before it, which is safe because names are content hashes.
+   */
+  async writeIfAbsent(key: string, source: WriteSource): Promise<boolean> {
+    if (await this.exists(key)) return false;
+    const body = 'file' in source ? createReadStream(source.file, { highWaterMark: 1 << 20 }) : source.bytes;
+    const length = 'file' in source ? source.size : source.bytes.length;
+    try {
+      await this.client.send(
+        new PutObjectCommand({ Bucket: this.settings.bucket, Key: this.settings.prefix + key, Body: body, ContentLength: length, IfNoneMatch: '*' }),
+      );
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 412 || errorName(error) === 'ConditionalRequestConflict') return false;
+      throw this.failure(`write ${this.locate(key)}`, error);
+    } finally {
+      if (body instanceof Readable) body.destroy();
+    }
+  }
+
+  private async send<T>(action: string, request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (error) {
+      throw this.failure(action, error);
+    }
+  }
+
+  private failure(action: string, error: unknown): Error {
+    const name = errorName(error);
+    if (name === 'NoSuchBucket') {
+      return new RemoteConfigurationError(
+        `the S3 bucket "${this.settings.bucket}" does not exist (${this.display}): create it, or fix the bucket name in the remote URL`,
+      );
+    }
+    const status = statusOf(error);
+    const detail = [name, status === undefined ? undefined : `HTTP ${status}`, (error as Error).message].filter(Boolean).join(', ');
+    const hint =
+      status === 403 || name === 'CredentialsProviderError'
+        ? 'check the AWS credentials and that they may read and write this bucket and prefix'
+        : 'check that the S3 server is reachable and the endpoint and region are right';
+    return new RemoteError(`could not ${action} (${detail}): ${hint}`, this.display, { cause: error });
+  }
+}
+
+function statusOf(error: unknown): number | undefined {
+  return error instanceof S3ServiceException ? error.$metadata.httpStatusCode : (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+}
+
+function errorName(error: unknown): string | undefined {
+  return (error as { name?: string } | undefined)?.name;
+}

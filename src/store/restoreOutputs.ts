@@ -1,0 +1,166 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { chmod, copyFile, link, lstat, mkdir, realpath, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join, sep } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { type DeclaredPath } from '../core/declaredPath.js';
+import { IntegrityError } from '../core/errors.js';
+import { sha256File } from '../core/fileHash.js';
+import { type Manifest, type ManifestFile } from '../core/manifest.js';
+import { mapConcurrently } from '../core/mapConcurrently.js';
+import { type Remote } from '../remote/remote.js';
+import { type FoundResult } from './findResult.js';
+import { blobKey, packKey } from './layout.js';
+
+export interface RestoreRequest {
+  remote: Remote;
+  workingDirectory: string;
+  outputs: readonly DeclaredPath[];
+  found: FoundResult;
+  concurrency: number;
+}
+
+export interface RestoredOutput {
+  output: string;
+  tree: string;
+  files: number;
+  bytes: number;
+  transferredBytes: number;
+  manifest: string;
+}
+
+/** One output being assembled in a staging directory beside its target. */
+interface Staged {
+  declared: DeclaredPath;
+  manifest: Manifest;
+  location: string;
+  staging: string;
+  /** The target with its parent's links resolved: where a reused file must really be. */
+  realTarget: string;
+  transferredBytes: number;
+}
+
+/**
+ * Restores every output of a found result, or none: all files are downloaded into staging
+ * directories and checked against their sha256 before the first output is moved into place. Any
+ * failure leaves the workspace as it was.
+ */
+export async function restoreOutputs(request: RestoreRequest): Promise<RestoredOutput[]> {
+  const staged: Staged[] = [];
+  const createdParents: string[] = [];
+  try {
+    for (const declared of request.outputs) {
+      const parent = dirname(declared.absolute);
+      await checkInside(request.workingDirectory, parent, declared.relative);
+      const created = await mkdir(parent, { recursive: true });
+      if (created !== undefined) createdParents.push(created);
+      const staging = join(parent, `.stoat-staging-${randomBytes(6).toString('hex')}`);
+      await mkdir(staging);
+      const { manifest, location } = request.found.manifests.get(declared.relative)!;
+      const realTarget = join(await realpath(parent), basename(declared.absolute));
+      staged.push({ declared, manifest, location, staging, realTarget, transferredBytes: 0 });
+    }
+    const work = staged.flatMap((output) => output.manifest.files.map((file) => ({ output, file })));
+    const folders = new Set<string>();
+    await mapConcurrently(work, request.concurrency, async ({ output, file }) => {
+      const destination = join(output.staging, file.path);
+      const folder = dirname(destination);
+      if (!folders.has(folder)) {
+        await mkdir(folder, { recursive: true });
+        folders.add(folder);
+      }
+      if (await reusePresent(output, file, destination)) return;
+      await download(request.remote, file, destination);
+      output.transferredBytes += file.size;
+    });
+  } catch (error) {
+    await Promise.all(staged.map((output) => rm(output.staging, { recursive: true, force: true })));
+    await Promise.all(createdParents.map((created) => rm(created, { recursive: true, force: true })));
+    throw error;
+  }
+  for (const output of staged) await moveIntoPlace(output);
+  return staged.map((output) => ({
+    output: output.declared.relative,
+    tree: output.manifest.tree,
+    files: output.manifest.files.length,
+    bytes: output.manifest.files.reduce((total, file) => total + file.size, 0),
+    transferredBytes: output.transferredBytes,
+    manifest: output.location,
+  }));
+}
+
+/**
+ * Refuses an output whose parent folder resolves outside the working directory: a symbolic link
+ * planted in the workspace must not redirect a restore onto other files.
+ */
+async function checkInside(workingDirectory: string, parent: string, output: string): Promise<void> {
+  const root = await realpath(workingDirectory);
+  let existing = parent;
+  while (!(await lstat(existing).then(() => true, () => false))) existing = dirname(existing);
+  const real = await realpath(existing);
+  if (real !== root && !real.startsWith(root + sep)) {
+    throw new IntegrityError(`output "${output}" would be written through a symbolic link to ${real}, outside the working directory`);
+  }
+}
+
+/** A file already in the workspace with the right content is linked into staging, not downloaded. */
+async function reusePresent(output: Staged, file: ManifestFile, destination: string): Promise<boolean> {
+  const inside = output.manifest.kind === 'dir' ? file.path : '';
+  const target = join(output.declared.absolute, inside);
+  const status = await lstat(target).catch(() => undefined);
+  if (status === undefined || !status.isFile() || status.size !== file.size) return false;
+  // A link inside the existing output could otherwise pull in a file from anywhere.
+  if ((await realpath(target)) !== join(output.realTarget, inside)) return false;
+  if ((await sha256File(target)).sha256 !== file.sha256) return false;
+  if ((status.mode & 0o7777) === file.mode) await link(target, destination).catch(() => copyFile(target, destination));
+  else {
+    await copyFile(target, destination);
+    await chmod(destination, file.mode);
+  }
+  return true;
+}
+
+async function download(remote: Remote, file: ManifestFile, destination: string): Promise<void> {
+  const key = 'blob' in file ? blobKey(file.blob) : packKey(file.pack);
+  const stream = await remote.read(key, 'blob' in file ? undefined : { offset: file.offset, length: file.size });
+  const hash = createHash('sha256');
+  let received = 0;
+  const check = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      received += chunk.length;
+      if (received > file.size) {
+        callback(new IntegrityError(`${remote.locate(key)} holds more bytes than the ${file.size} the manifest gives for ${JSON.stringify(file.path)}`));
+        return;
+      }
+      hash.update(chunk);
+      callback(null, chunk);
+    },
+  });
+  await pipeline(stream, check, createWriteStream(destination, { flags: 'wx', mode: 0o600 }));
+  if (received !== file.size) {
+    throw new IntegrityError(`${remote.locate(key)} holds ${received} bytes where the manifest gives ${file.size} for ${JSON.stringify(file.path)}`);
+  }
+  const sha256 = hash.digest('hex');
+  if (sha256 !== file.sha256) {
+    throw new IntegrityError(`${remote.locate(key)} does not match its sha256 for ${JSON.stringify(file.path)} (got ${sha256}): the object is damaged`);
+  }
+  await chmod(destination, file.mode);
+}
+
+/** Swaps the staged output in; the old content is moved aside first and removed only after. */
+async function moveIntoPlace(output: Staged): Promise<void> {
+  const target = output.declared.absolute;
+  const staged = output.manifest.kind === 'dir' ? output.staging : join(output.staging, output.manifest.files[0]!.path);
+  const aside = `${output.staging}-previous`;
+  const present = await lstat(target).then(() => true, () => false);
+  if (present) await rename(target, aside);
+  try {
+    await rename(staged, target);
+  } catch (error) {
+    if (present) await rename(aside, target).catch(() => undefined);
+    throw error;
+  }
+  await rm(aside, { recursive: true, force: true });
+  if (output.manifest.kind === 'file') await rm(output.staging, { recursive: true, force: true });
+}
