@@ -13,15 +13,19 @@ export interface DeclaredPath {
  * output, so they give one key. A path that leaves the working directory is refused: the key would
  * otherwise depend on files the workspace does not hold.
  */
-export function resolveDeclaredPath(workingDirectory: string, raw: string, what: string): DeclaredPath {
+export function resolveDeclaredPath(workingDirectory: string, raw: string, kind: 'dep' | 'output'): DeclaredPath {
   const trimmed = raw.trim();
-  if (trimmed === '') throw new UsageError(`${what} is empty: give a path relative to the working directory`);
-  if (trimmed.includes('\0')) throw new UsageError(`${what} "${printable(trimmed)}" contains a NUL byte`);
+  if (trimmed === '') throw new UsageError(`${kind} is empty: give a path relative to the working directory`);
+  const what = `${kind} "${printable(trimmed)}"`;
+  if (trimmed.includes('\0')) throw new UsageError(`${what} contains a NUL byte`);
   const absolute = resolve(workingDirectory, trimmed);
   const relativePath = toPosix(relative(workingDirectory, absolute));
-  if (relativePath === '' || relativePath === '..' || relativePath.startsWith('../') || isAbsolute(relativePath)) {
+  if (relativePath === '') {
+    throw new UsageError(`${what} is the working directory itself: name the files or folders inside it instead`);
+  }
+  if (relativePath === '..' || relativePath.startsWith('../') || isAbsolute(relativePath)) {
     throw new UsageError(
-      `${what} "${trimmed}" is outside the working directory ${workingDirectory}: ` +
+      `${what} is outside the working directory ${workingDirectory}: ` +
         'declare paths inside it, or set the working directory to a folder that holds them',
     );
   }

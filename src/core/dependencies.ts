@@ -1,10 +1,10 @@
-import { realpath, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { compareStrings } from './commandKey.js';
-import { resolveDeclaredPath, toPosix } from './declaredPath.js';
+import { printable, resolveDeclaredPath, toPosix } from './declaredPath.js';
 import { UsageError } from './errors.js';
 import { walkFiles } from './walkFiles.js';
-import { relative } from 'node:path';
+import { isAbsolute, relative } from 'node:path';
 
 /** One expanded dependency file. */
 export interface DependencyFile {
@@ -26,33 +26,38 @@ export async function expandDependencies(workingDirectory: string, entries: read
   return [...found.keys()].sort(compareStrings).map((path) => ({ path, absolute: found.get(path)! }));
 }
 
+/**
+ * Paths are checked as written: a dep must be named inside the working directory. Links are
+ * followed, because a dataset linked in from a mounted volume is common and its content is what
+ * the key covers.
+ */
 async function expandEntry(workingDirectory: string, entry: string): Promise<DependencyFile[]> {
-  const declared = resolveDeclaredPath(workingDirectory, entry, `dep "${entry}"`);
+  const what = `dep "${printable(entry)}"`;
+  const declared = resolveDeclaredPath(workingDirectory, entry, 'dep');
   const status = await stat(declared.absolute).catch(() => undefined);
   if (status?.isFile()) return [{ path: declared.relative, absolute: declared.absolute }];
   if (status?.isDirectory()) {
-    const files = await walkFiles(declared.absolute, { followSymbolicLinks: true, what: `dep "${entry}"` });
-    if (files.length === 0) throw new UsageError(`dep "${entry}" is an empty directory: remove it from deps or put the files it should cover in it`);
+    const files = await walkFiles(declared.absolute, { followSymbolicLinks: true, what });
+    if (files.length === 0) throw new UsageError(`${what} is an empty directory: remove it from deps or put the files it should cover in it`);
     return files.map((file) => ({ path: `${declared.relative}/${file.path}`, absolute: file.absolute }));
   }
   if (status !== undefined) {
-    throw new UsageError(`dep "${entry}" is neither a file nor a directory: deps must be regular files, directories or globs`);
+    throw new UsageError(`${what} is neither a file nor a directory: deps must be regular files, directories or globs`);
   }
-  if (isDynamicPattern(entry)) return expandGlob(workingDirectory, entry);
-  throw new UsageError(`dep "${entry}" does not exist in ${workingDirectory}: check the path, or create it before this step`);
+  if (isDynamicPattern(entry)) return expandGlob(workingDirectory, entry, what);
+  throw new UsageError(`${what} does not exist in ${workingDirectory}: check the path, or create it before this step`);
 }
 
-async function expandGlob(workingDirectory: string, pattern: string): Promise<DependencyFile[]> {
+async function expandGlob(workingDirectory: string, pattern: string, what: string): Promise<DependencyFile[]> {
   const matches = await glob(pattern, { cwd: workingDirectory, dot: true, onlyFiles: true, followSymbolicLinks: true, absolute: true, expandDirectories: false });
-  const root = await realpath(workingDirectory);
   const files: DependencyFile[] = [];
   for (const absolute of matches) {
     const path = toPosix(relative(workingDirectory, absolute));
-    if (path.startsWith('../') || !(await realpath(absolute)).startsWith(root)) {
-      throw new UsageError(`dep "${pattern}" matches ${absolute}, outside the working directory ${workingDirectory}: narrow the pattern`);
+    if (path === '..' || path.startsWith('../') || isAbsolute(path)) {
+      throw new UsageError(`${what} matches ${printable(absolute)}, outside the working directory ${workingDirectory}: narrow the pattern`);
     }
     files.push({ path, absolute });
   }
-  if (files.length === 0) throw new UsageError(`dep "${pattern}" matches no file in ${workingDirectory}: check the pattern, or create the files before this step`);
+  if (files.length === 0) throw new UsageError(`${what} matches no file in ${workingDirectory}: check the pattern, or create the files before this step`);
   return files;
 }

@@ -39,6 +39,13 @@ export class ObjectMissingError extends Error {
 /** A saved entry cannot be trusted: bad manifest, bad hash, unsafe path. Restoring it is a miss. */
 export class IntegrityError extends Error {
   override name = 'IntegrityError';
+  constructor(
+    message: string,
+    /** The remote key of an object whose bytes do not match its name: the next save may replace it. */
+    readonly damagedObject?: string,
+  ) {
+    super(message);
+  }
 }
 
 export function errorMessage(error: unknown): string {

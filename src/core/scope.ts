@@ -1,4 +1,5 @@
 import { UsageError } from './errors.js';
+import { sha256Hex } from './fileHash.js';
 
 export const trustedScope = 'trusted';
 
@@ -58,8 +59,13 @@ export function checkScopeName(scope: string): void {
   }
 }
 
+/**
+ * `feature/x` and `feature-x` are different branches and must not share a scope, so a name that
+ * had to be changed carries a short hash of the full ref.
+ */
 function sanitizeRef(ref: string): string {
   const short = ref.replace(/^refs\/heads\//, '').replace(/^refs\//, '');
-  const cleaned = short.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
-  return (cleaned === '' ? 'unknown' : cleaned).slice(0, 90);
+  const cleaned = short.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 80);
+  if (cleaned === short && cleaned !== '') return cleaned;
+  return `${cleaned === '' ? 'ref' : cleaned}-${sha256Hex(ref).slice(0, 8)}`;
 }

@@ -50,4 +50,6 @@ export interface StepReport {
   outputs: OutputReport[];
   durations_ms: Durations;
   warnings: string[];
+  /** Remote keys of objects the restore found damaged; the next save of this step replaces them. */
+  damaged_objects: string[];
 }

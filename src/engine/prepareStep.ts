@@ -1,11 +1,9 @@
 import { commandKey } from '../core/commandKey.js';
 import { type DeclaredPath, resolveDeclaredPath } from '../core/declaredPath.js';
-import { expandDependencies } from '../core/dependencies.js';
 import { UsageError } from '../core/errors.js';
-import { hashFile } from '../core/fileHash.js';
-import { mapConcurrently } from '../core/mapConcurrently.js';
 import { type InputReport } from '../core/stepReport.js';
-import { defaultConcurrency, type StepDefinition } from './stepDefinition.js';
+import { hashInputs } from './hashInputs.js';
+import { type StepDefinition } from './stepDefinition.js';
 
 /** A step with its inputs hashed and its key computed. */
 export interface PreparedStep {
@@ -24,13 +22,12 @@ export async function prepareStep(definition: StepDefinition, environment: NodeJ
     throw new UsageError('the command is empty: give the command to run (or, in command mode, the command string that identifies it)');
   }
   if (definition.outputs.length === 0) throw new UsageError('no outputs are declared: name at least one file or directory the command writes');
-  const outputs = definition.outputs.map((output) => resolveDeclaredPath(definition.workingDirectory, output, `output "${output}"`));
+  const outputs = definition.outputs.map((output) => resolveDeclaredPath(definition.workingDirectory, output, 'output'));
   checkOutputsDistinct(outputs);
   for (const name of definition.env) {
     if (!envNamePattern.test(name)) throw new UsageError(`env "${name}" is not an environment variable name: use letters, digits and "_"`);
   }
-  const files = await expandDependencies(definition.workingDirectory, definition.deps);
-  const inputs = await mapConcurrently(files, defaultConcurrency, async (file) => ({ path: file.path, ...(await hashFile(file.absolute)) }));
+  const inputs = await hashInputs(definition.workingDirectory, definition.deps);
   const key = commandKey({
     script: definition.command,
     deps: inputs.map((input) => [input.path, input.sha256] as const),

@@ -24,6 +24,7 @@ export function startReport(prepared: PreparedStep, context: StepContext): StepR
     outputs: prepared.outputs.map((output) => ({ path: output.relative, status: 'not-saved', tree: null, files: 0, bytes: 0, transferred_bytes: 0, manifest: null })),
     durations_ms: { hash: Math.round(prepared.hashMs), restore: 0, run: 0, save: 0 },
     warnings: [],
+    damaged_objects: [],
   };
 }
 
@@ -66,6 +67,7 @@ export async function restoreStep(prepared: PreparedStep, context: StepContext):
     if (error instanceof IntegrityError || error instanceof ObjectMissingError) {
       report.reason = `the saved result could not be restored: ${errorMessage(error)}`;
       report.warnings.push(report.reason);
+      if (error instanceof IntegrityError && error.damagedObject !== undefined) report.damaged_objects.push(error.damagedObject);
     } else if (error instanceof RemoteError) {
       report.status = 'error';
       report.reason = `the remote failed while restoring: ${error.message}`;

@@ -30,7 +30,7 @@ export async function saveStep(definition: StepDefinition, report: StepReport, c
   const skip = reasonNotToSave(report, context, options.policy);
   if (skip !== undefined) return { ...report, save: skip };
   const started = performance.now();
-  const declared = definition.outputs.map((output) => resolveDeclaredPath(definition.workingDirectory, output, `output "${output}"`));
+  const declared = definition.outputs.map((output) => resolveDeclaredPath(definition.workingDirectory, output, 'output'));
   const snapshots = [];
   for (const output of declared) snapshots.push(await snapshotOutput(output));
   const result: StepReport = { ...report, warnings: [...report.warnings] };
@@ -46,6 +46,7 @@ export async function saveStep(definition: StepDefinition, report: StepReport, c
       extra: definition.keyExtra,
       provenance: await collectProvenance(definition.workingDirectory, context.environment, options.runMs),
       concurrency: context.concurrency,
+      damaged: new Set(report.damaged_objects),
     });
     result.save = `saved into scope "${context.scope.write}"`;
     result.outputs = saved.map((output) => ({

@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { link, mkdir, open, readdir, stat, unlink } from 'node:fs/promises';
+import { link, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -69,17 +69,33 @@ export class FileRemote implements Remote {
    * name exists, so two writers never overwrite each other and readers never see a partial object.
    */
   async writeIfAbsent(key: string, source: WriteSource): Promise<boolean> {
-    const path = this.locate(key);
     if (await this.exists(key)) return false;
+    return this.writeThrough(key, source, async (temporary, path) => {
+      try {
+        await link(temporary, path);
+        return true;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+        throw error;
+      }
+    });
+  }
+
+  /** A rename replaces the damaged file in one step: readers see the old or the new bytes. */
+  async replace(key: string, source: WriteSource): Promise<void> {
+    await this.writeThrough(key, source, (temporary, path) => rename(temporary, path));
+  }
+
+  /** Writes to a temporary file beside the object, then lets `commit` put it in place. */
+  private async writeThrough<T>(key: string, source: WriteSource, commit: (temporary: string, path: string) => Promise<T>): Promise<T> {
+    const path = this.locate(key);
     const temporary = join(dirname(path), `.${randomBytes(8).toString('hex')}.partial`);
     try {
       await mkdir(dirname(path), { recursive: true });
       if ('file' in source) await pipeline(createReadStream(source.file), createWriteStream(temporary, { flags: 'wx' }));
       else await pipeline([source.bytes], createWriteStream(temporary, { flags: 'wx' }));
-      await link(temporary, path);
-      return true;
+      return await commit(temporary, path);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
       throw this.failure(`write ${path}`, error);
     } finally {
       await unlink(temporary).catch(() => undefined);

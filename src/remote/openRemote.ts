@@ -40,13 +40,18 @@ export function openRemote(url: string, baseDirectory: string, s3: S3Options = {
     if (!bucketPattern.test(bucket)) {
       throw new UsageError(`remote "${text}" names bucket "${bucket}", which is not a valid S3 bucket name: give s3://bucket/prefix`);
     }
-    const path = decodeURIComponent(parsed.pathname).replace(/^\/+/, '').replace(/\/+$/, '');
+    let path: string;
+    try {
+      path = decodeURIComponent(parsed.pathname).replace(/^\/+/, '').replace(/\/+$/, '');
+    } catch {
+      throw new UsageError(`remote "${text}" has a malformed %-escape in its prefix: write the prefix as plain text`);
+    }
     return new S3Remote({ bucket, prefix: path === '' ? '' : `${path}/`, ...s3 });
   }
   throw new UsageError(`remote "${redact(text)}" uses "${scheme}://", which stoat does not support: give ${supported}`);
 }
 
-/** Hides anything between `//` and `@`, so a pasted secret never reaches a log. */
+/** Hides everything between `//` and the last `@`, so a pasted secret (which may hold `/`) never reaches a log. */
 function redact(url: string): string {
-  return url.replace(/\/\/[^/@]*@/, '//***@');
+  return url.replace(/\/\/.*@/, '//***@');
 }

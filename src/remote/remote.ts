@@ -27,6 +27,11 @@ export interface Remote {
    * content, so an existing object already holds these bytes.
    */
   writeIfAbsent(key: string, source: WriteSource): Promise<boolean>;
+  /**
+   * Writes the object whatever is there, atomically. Only for repairing an object whose bytes were
+   * found not to match its name: an object that matches is never written again.
+   */
+  replace(key: string, source: WriteSource): Promise<void>;
   /** Where an object is, for the summary. */
   locate(key: string): string;
 }

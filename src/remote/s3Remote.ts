@@ -8,7 +8,7 @@ import {
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
-import { ObjectMissingError, RemoteConfigurationError, RemoteError } from '../core/errors.js';
+import { IntegrityError, ObjectMissingError, RemoteConfigurationError, RemoteError } from '../core/errors.js';
 import { type ByteRange, type Remote, type WriteSource } from './remote.js';
 
 export interface S3Settings {
@@ -35,10 +35,12 @@ export class S3Remote implements Remote {
 
   constructor(private readonly settings: S3Settings) {
     this.display = `s3://${settings.bucket}/${settings.prefix}`.replace(/\/$/, '');
+    const endpoint = settings.endpoint ?? (process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL || undefined);
     this.client = new S3Client({
       region: settings.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
-      ...(settings.endpoint === undefined ? {} : { endpoint: settings.endpoint }),
-      forcePathStyle: settings.forcePathStyle ?? settings.endpoint !== undefined,
+      ...(endpoint === undefined ? {} : { endpoint }),
+      // S3-compatible servers rarely have per-bucket host names.
+      forcePathStyle: settings.forcePathStyle ?? endpoint !== undefined,
       // We verify every byte with sha256 ourselves; the SDK's default extra checksums use
       // aws-chunked uploads that many S3-compatible servers refuse.
       requestChecksumCalculation: 'WHEN_REQUIRED',
@@ -87,6 +89,8 @@ export class S3Remote implements Remote {
       return response.Body as Readable;
     } catch (error) {
       if (error instanceof ObjectMissingError) throw error;
+      // A range past the end means the object is shorter than the manifest says: damage, not an outage.
+      if (statusOf(error) === 416) throw new IntegrityError(`${this.locate(key)} is shorter than the manifest says`, key);
       if (statusOf(error) === 404 && errorName(error) !== 'NoSuchBucket') throw new ObjectMissingError(key);
       throw this.failure(`read ${this.locate(key)}`, error);
     }
@@ -98,16 +102,27 @@ export class S3Remote implements Remote {
    */
   async writeIfAbsent(key: string, source: WriteSource): Promise<boolean> {
     if (await this.exists(key)) return false;
-    const body = 'file' in source ? createReadStream(source.file, { highWaterMark: 1 << 20 }) : source.bytes;
-    const length = 'file' in source ? source.size : source.bytes.length;
     try {
-      await this.client.send(
-        new PutObjectCommand({ Bucket: this.settings.bucket, Key: this.settings.prefix + key, Body: body, ContentLength: length, IfNoneMatch: '*' }),
-      );
+      await this.put(key, source, true);
       return true;
     } catch (error) {
       if (statusOf(error) === 412 || errorName(error) === 'ConditionalRequestConflict') return false;
       throw this.failure(`write ${this.locate(key)}`, error);
+    }
+  }
+
+  /** A PUT replaces an object atomically: readers see the old or the new bytes. */
+  async replace(key: string, source: WriteSource): Promise<void> {
+    await this.send(`write ${this.locate(key)}`, () => this.put(key, source, false));
+  }
+
+  private async put(key: string, source: WriteSource, ifAbsent: boolean): Promise<void> {
+    const body = 'file' in source ? createReadStream(source.file, { highWaterMark: 1 << 20 }) : source.bytes;
+    const length = 'file' in source ? source.size : source.bytes.length;
+    try {
+      await this.client.send(
+        new PutObjectCommand({ Bucket: this.settings.bucket, Key: this.settings.prefix + key, Body: body, ContentLength: length, ...(ifAbsent ? { IfNoneMatch: '*' } : {}) }),
+      );
     } finally {
       if (body instanceof Readable) body.destroy();
     }

@@ -79,7 +79,7 @@ export async function restoreOutputs(request: RestoreRequest): Promise<RestoredO
     await Promise.all(createdParents.map((created) => rm(created, { recursive: true, force: true })));
     throw error;
   }
-  for (const output of staged) await moveIntoPlace(output);
+  await moveAllIntoPlace(staged);
   return staged.map((output) => ({
     output: output.declared.relative,
     tree: output.manifest.tree,
@@ -130,7 +130,7 @@ async function download(remote: Remote, file: ManifestFile, destination: string)
     transform(chunk: Buffer, _encoding, callback) {
       received += chunk.length;
       if (received > file.size) {
-        callback(new IntegrityError(`${remote.locate(key)} holds more bytes than the ${file.size} the manifest gives for ${JSON.stringify(file.path)}`));
+        callback(new IntegrityError(`${remote.locate(key)} holds more bytes than the ${file.size} the manifest gives for ${JSON.stringify(file.path)}`, key));
         return;
       }
       hash.update(chunk);
@@ -139,28 +139,52 @@ async function download(remote: Remote, file: ManifestFile, destination: string)
   });
   await pipeline(stream, check, createWriteStream(destination, { flags: 'wx', mode: 0o600 }));
   if (received !== file.size) {
-    throw new IntegrityError(`${remote.locate(key)} holds ${received} bytes where the manifest gives ${file.size} for ${JSON.stringify(file.path)}`);
+    throw new IntegrityError(`${remote.locate(key)} holds ${received} bytes where the manifest gives ${file.size} for ${JSON.stringify(file.path)}`, key);
   }
   const sha256 = hash.digest('hex');
   if (sha256 !== file.sha256) {
-    throw new IntegrityError(`${remote.locate(key)} does not match its sha256 for ${JSON.stringify(file.path)} (got ${sha256}): the object is damaged`);
+    throw new IntegrityError(`${remote.locate(key)} does not match its sha256 for ${JSON.stringify(file.path)} (got ${sha256}): the object is damaged`, key);
   }
   await chmod(destination, file.mode);
 }
 
-/** Swaps the staged output in; the old content is moved aside first and removed only after. */
-async function moveIntoPlace(output: Staged): Promise<void> {
+/** Where an output's previous content was moved, until every output is in place. */
+interface Swapped {
+  target: string;
+  aside: string | undefined;
+}
+
+/**
+ * Swaps every staged output in. The old content is moved aside first and removed only once all
+ * outputs are in place; if one move fails, the ones already moved are put back.
+ */
+async function moveAllIntoPlace(staged: readonly Staged[]): Promise<void> {
+  const swapped: Swapped[] = [];
+  try {
+    for (const output of staged) swapped.push(await moveIntoPlace(output));
+  } catch (error) {
+    for (const { target, aside } of swapped.reverse()) {
+      await rm(target, { recursive: true, force: true });
+      if (aside !== undefined) await rename(aside, target).catch(() => undefined);
+    }
+    await Promise.all(staged.map((output) => rm(output.staging, { recursive: true, force: true })));
+    throw error;
+  }
+  await Promise.all(swapped.map(({ aside }) => (aside === undefined ? undefined : rm(aside, { recursive: true, force: true }))));
+  await Promise.all(staged.filter((output) => output.manifest.kind === 'file').map((output) => rm(output.staging, { recursive: true, force: true })));
+}
+
+async function moveIntoPlace(output: Staged): Promise<Swapped> {
   const target = output.declared.absolute;
   const staged = output.manifest.kind === 'dir' ? output.staging : join(output.staging, output.manifest.files[0]!.path);
-  const aside = `${output.staging}-previous`;
   const present = await lstat(target).then(() => true, () => false);
-  if (present) await rename(target, aside);
+  const aside = present ? `${output.staging}-previous` : undefined;
+  if (aside !== undefined) await rename(target, aside);
   try {
     await rename(staged, target);
   } catch (error) {
-    if (present) await rename(aside, target).catch(() => undefined);
+    if (aside !== undefined) await rename(aside, target).catch(() => undefined);
     throw error;
   }
-  await rm(aside, { recursive: true, force: true });
-  if (output.manifest.kind === 'file') await rm(output.staging, { recursive: true, force: true });
+  return { target, aside };
 }

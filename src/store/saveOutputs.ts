@@ -15,6 +15,8 @@ export interface SaveRequest {
   extra: string;
   provenance: Provenance;
   concurrency: number;
+  /** Objects found damaged: written again with the right bytes instead of being kept. */
+  damaged?: ReadonlySet<string>;
 }
 
 export interface SavedOutput {
@@ -42,7 +44,10 @@ export async function saveOutputs(request: SaveRequest): Promise<SavedOutput[]> 
   }
   const written = new Set<string>();
   await mapConcurrently([...uploads], request.concurrency, async ([sha256, source]) => {
-    if (await remote.writeIfAbsent(blobKey(sha256), source)) written.add(sha256);
+    const key = blobKey(sha256);
+    if (request.damaged?.has(key) === true) await remote.replace(key, source);
+    else if (!(await remote.writeIfAbsent(key, source))) return;
+    written.add(sha256);
   });
   return mapConcurrently(request.snapshots, request.concurrency, async (snapshot) => {
     const manifest = buildManifest(request, snapshot);

@@ -1,0 +1,145 @@
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { appendFile, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { s3rverCredentials, type S3Server, startS3Server } from '../helpers/s3Server.js';
+import { describeTree, makeTemporaryDirectory, writeFiles } from '../helpers/workspace.js';
+import { repositoryRoot } from './actionRunner.js';
+
+const cli = join(repositoryRoot, 'dist', 'cli', 'index.js');
+let root: string;
+
+/** Runs the built CLI as a user would, in `cwd`, with a clean environment plus `environment`. */
+function stoat(cwd: string, args: string[], environment: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, [cli, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', HOME: join(root, 'home'), ...environment },
+  });
+  return { exitCode: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
+}
+
+async function project(name: string): Promise<string> {
+  const directory = join(root, name);
+  await writeFiles(directory, { 'train.py': 'print("train")\n', 'data/a.txt': 'alpha\n', 'data/nested/b.txt': 'beta\n' });
+  return directory;
+}
+
+const train = ['--deps', 'train.py', '--deps', 'data/', '--outputs', 'model/', '--outputs', 'metrics.json', '--json', '--', 'bash', '-c', 'echo ran >> ../counter; mkdir -p model; cat train.py data/a.txt > model/weights.bin; echo "{}" > metrics.json'];
+
+before(async () => {
+  root = await makeTemporaryDirectory('e2e-cli');
+});
+
+after(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('stoat exec', () => {
+  test('works on a fresh machine with the default store: a miss runs, the next run restores', async () => {
+    const directory = await project('default-store');
+    const environment = { XDG_CACHE_HOME: join(root, 'xdg') };
+    const miss = stoat(directory, ['exec', ...train], environment);
+    assert.equal(miss.exitCode, 0, miss.stderr);
+    const missReport = JSON.parse(miss.stdout);
+    assert.equal(missReport.status, 'miss');
+    assert.equal(missReport.scope, 'local');
+    assert.equal(missReport.remote, join(root, 'xdg', 'stoat'));
+    assert.match(miss.stderr, /stoat: miss/);
+    const produced = await describeTree(join(directory, 'model'));
+    await rm(join(directory, 'model'), { recursive: true });
+
+    const hit = stoat(directory, ['exec', ...train], environment);
+    assert.equal(hit.exitCode, 0, hit.stderr);
+    const hitReport = JSON.parse(hit.stdout);
+    assert.equal(hitReport.status, 'hit');
+    assert.equal(hitReport.key, missReport.key);
+    assert.equal((await readFile(join(root, 'counter'), 'utf8')).trim(), 'ran');
+    assert.deepEqual(await describeTree(join(directory, 'model')), produced);
+  });
+
+  test('the same step on S3 with a failing command passes on its exit code and saves nothing', async () => {
+    const server: S3Server = await startS3Server();
+    try {
+      const directory = await project('s3-failing');
+      const remote = ['--remote', `s3://${server.bucket}/laptop`, '--s3-endpoint', server.endpoint];
+      const failing = stoat(directory, ['exec', '--outputs', 'out', ...remote, '--', 'bash', '-c', 'echo half > out; exit 7'], s3rverCredentials);
+      assert.equal(failing.exitCode, 7, failing.stderr);
+      const afterFailure = stoat(directory, ['restore', '--outputs', 'out', '--json', ...remote, '--command', "bash -c 'echo half > out; exit 7'"], s3rverCredentials);
+      assert.equal(JSON.parse(afterFailure.stdout).status, 'miss', afterFailure.stderr);
+      const ok = stoat(directory, ['exec', '--outputs', 'out', '--json', ...remote, '--', 'echo whole > out'], s3rverCredentials);
+      assert.equal(ok.exitCode, 0, ok.stderr);
+      assert.equal(JSON.parse(ok.stdout).outputs[0].status, 'saved');
+      await unlink(join(directory, 'out'));
+      const again = stoat(directory, ['restore', '--outputs', 'out', '--json', ...remote, '--command', 'echo whole > out'], s3rverCredentials);
+      assert.equal(JSON.parse(again.stdout).status, 'hit', again.stderr);
+      assert.equal(await readFile(join(directory, 'out'), 'utf8'), 'whole\n');
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test('bad input names the thing and exits 2', async () => {
+    const directory = await project('bad-input');
+    const missingDep = stoat(directory, ['exec', '--deps', 'nope.csv', '--outputs', 'out', '--remote', join(root, 'bad-remote'), '--', 'touch out']);
+    assert.equal(missingDep.exitCode, 2);
+    assert.match(missingDep.stderr, /dep "nope\.csv" does not exist/);
+    const badRemote = stoat(directory, ['exec', '--outputs', 'out', '--remote', 'gs://bucket/x', '--', 'touch out']);
+    assert.equal(badRemote.exitCode, 2);
+    assert.match(badRemote.stderr, /remote "gs:\/\/bucket\/x" uses "gs:\/\/"/);
+    const noCommand = stoat(directory, ['exec', '--outputs', 'out']);
+    assert.equal(noCommand.exitCode, 2);
+    assert.match(noCommand.stderr, /needs the command after "--"/);
+    const notProduced = stoat(directory, ['exec', '--outputs', 'never', '--remote', join(root, 'bad-remote'), '--', 'true']);
+    assert.equal(notProduced.exitCode, 2);
+    assert.match(notProduced.stderr, /output "never" was not produced/);
+  });
+});
+
+describe('stoat hash and verify', () => {
+  test('hash prints what md5sum, sha1sum and sha256sum print', async () => {
+    const directory = await project('hash');
+    const result = stoat(directory, ['hash', 'train.py', 'data']);
+    assert.equal(result.exitCode, 0, result.stderr);
+    const lines = result.stdout.trim().split('\n');
+    assert.deepEqual(lines.map((line) => line.split('  ').pop()), ['data/a.txt', 'data/nested/b.txt', 'train.py']);
+    for (const line of lines) {
+      const [md5, sha1, sha256, size, path] = line.split('  ');
+      const digest = (tool: string) => execFileSync(tool, [path!], { cwd: directory, encoding: 'utf8' }).split(' ')[0];
+      assert.deepEqual([md5, sha1, sha256, Number(size)], [digest('md5sum'), digest('sha1sum'), digest('sha256sum'), (await readFile(join(directory, path!))).length]);
+    }
+  });
+
+  test('verify lists added, removed and modified files against a saved manifest', async () => {
+    const directory = await project('verify');
+    await writeFiles(directory, { 'out/keep.txt': 'keep\n', 'out/change.txt': 'before\n', 'out/remove.txt': 'remove\n' });
+    const saved = stoat(directory, ['save', '--command', 'build out', '--outputs', 'out', '--remote', join(root, 'verify-remote'), '--json']);
+    assert.equal(saved.exitCode, 0, saved.stderr);
+    const manifest = JSON.parse(saved.stdout).outputs[0].manifest as string;
+    const same = stoat(directory, ['verify', 'out', manifest]);
+    assert.equal(same.exitCode, 0, same.stdout + same.stderr);
+    assert.match(same.stdout, /matches the manifest/);
+    await appendFile(join(directory, 'out/change.txt'), 'after\n');
+    await unlink(join(directory, 'out/remove.txt'));
+    await writeFile(join(directory, 'out/new.txt'), 'new\n');
+    const differs = stoat(directory, ['verify', 'out', manifest]);
+    assert.equal(differs.exitCode, 1);
+    assert.deepEqual(differs.stdout.trim().split('\n'), ['added     new.txt', 'removed   remove.txt', 'modified  change.txt', 'out differs from the manifest: 1 added, 1 removed, 1 modified']);
+  });
+});
+
+describe('help and version', () => {
+  test('every command has help, and --version prints the package version', async () => {
+    const packageJson = JSON.parse(await readFile(join(repositoryRoot, 'package.json'), 'utf8'));
+    assert.equal(stoat(root, ['--version']).stdout.trim(), packageJson.version);
+    for (const command of ['exec', 'restore', 'save', 'hash', 'verify']) {
+      const help = stoat(root, [command, '--help']);
+      assert.equal(help.exitCode, 0);
+      assert.match(help.stdout, new RegExp(`^Usage: stoat ${command}`));
+    }
+    const unknown = stoat(root, ['frobnicate']);
+    assert.equal(unknown.exitCode, 2);
+    assert.match(unknown.stderr, /unknown command "frobnicate"/);
+  });
+});

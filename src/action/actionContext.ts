@@ -1,0 +1,14 @@
+import { planScope } from '../engine/githubScope.js';
+import { type StepContext } from '../engine/stepContext.js';
+import { openRemote } from '../remote/openRemote.js';
+import { type ActionInputs } from './actionInputs.js';
+
+export function actionContext(inputs: ActionInputs, environment: NodeJS.ProcessEnv): StepContext {
+  return {
+    remote: openRemote(inputs.remote, inputs.definition.workingDirectory, inputs.s3),
+    scope: planScope(environment, { scope: inputs.scope, trustedRefs: inputs.trustedRefs, fallback: 'local' }),
+    concurrency: inputs.concurrency,
+    failOnCacheError: inputs.failOnCacheError,
+    environment,
+  };
+}

@@ -1,0 +1,95 @@
+import * as core from '@actions/core';
+import { UsageError } from '../core/errors.js';
+import { type S3Options } from '../remote/openRemote.js';
+import { defaultConcurrency, type SavePolicy, savePolicies, type StepDefinition } from '../engine/stepDefinition.js';
+import { resolve } from 'node:path';
+
+/** Everything the Action's inputs say, checked. */
+export interface ActionInputs {
+  definition: StepDefinition;
+  /** `run`: the Action runs the script; `command`: the workflow runs it in a later step. */
+  mode: 'run' | 'command';
+  remote: string;
+  s3: S3Options;
+  save: SavePolicy;
+  summary: boolean;
+  failOnCacheError: boolean;
+  scope: string;
+  trustedRefs: string[];
+  concurrency: number;
+}
+
+/**
+ * Reads the inputs. `run` and `command` are exclusive; the sub-actions identify the step by
+ * `command` only, so for them `run` is refused.
+ */
+export function readActionInputs(environment: NodeJS.ProcessEnv, modes: readonly ('run' | 'command')[]): ActionInputs {
+  const run = core.getInput('run', { trimWhitespace: false });
+  const command = core.getInput('command');
+  const given = [run.trim() === '' ? undefined : 'run', command === '' ? undefined : 'command'].filter((mode) => mode !== undefined);
+  const allowed = modes.map((mode) => `"${mode}"`).join(' or ');
+  if (given.length !== 1 || !modes.includes(given[0] as 'run' | 'command')) {
+    const found = given.length === 0 ? 'neither is set' : `${given.map((mode) => `"${mode}"`).join(' and ')} ${given.length === 1 ? 'is' : 'are'} set`;
+    throw new UsageError(`set exactly one of the inputs ${modes.length === 2 ? '"run" (the script to run on a miss) or "command" (the command string, when a later step runs it)' : allowed}: ${found}`);
+  }
+  const mode = given[0] as 'run' | 'command';
+  const workspace = environment.GITHUB_WORKSPACE ?? process.cwd();
+  const workingDirectory = resolve(workspace, core.getInput('working-directory') || '.');
+  return {
+    definition: {
+      workingDirectory,
+      command: mode === 'run' ? scriptLines(run) : [command],
+      deps: core.getMultilineInput('deps'),
+      outputs: core.getMultilineInput('outputs'),
+      env: core.getMultilineInput('env'),
+      keyExtra: core.getInput('key-extra'),
+    },
+    mode,
+    remote: core.getInput('remote') || defaultRemote(environment),
+    s3: {
+      endpoint: core.getInput('s3-endpoint') || undefined,
+      region: core.getInput('s3-region') || undefined,
+      forcePathStyle: core.getInput('s3-force-path-style') === '' ? undefined : booleanInput('s3-force-path-style'),
+    },
+    save: choiceInput('save', savePolicies, 'auto'),
+    summary: core.getInput('summary') === '' ? true : booleanInput('summary'),
+    failOnCacheError: core.getInput('fail-on-cache-error') === '' ? false : booleanInput('fail-on-cache-error'),
+    scope: core.getInput('scope'),
+    trustedRefs: core.getMultilineInput('trusted-refs'),
+    concurrency: core.getInput('concurrency') === '' ? defaultConcurrency : countInput('concurrency'),
+  };
+}
+
+/** The script's lines as given; YAML's block scalars add a final newline that is not part of it. */
+export function scriptLines(script: string): string[] {
+  const lines = script.replace(/\r\n/g, '\n').split('\n');
+  while (lines.length > 0 && lines[lines.length - 1]!.trim() === '') lines.pop();
+  while (lines.length > 0 && lines[0]!.trim() === '') lines.shift();
+  return lines;
+}
+
+/** Without a remote, results stay on the runner's disk: useful on self-hosted runners. */
+function defaultRemote(environment: NodeJS.ProcessEnv): string {
+  const base = environment.RUNNER_TOOL_CACHE ?? environment.RUNNER_TEMP;
+  if (base === undefined || base === '') throw new UsageError('the input "remote" is not set and RUNNER_TOOL_CACHE is not set: give a remote (s3://bucket/prefix or a directory)');
+  return resolve(base, 'stoat');
+}
+
+function booleanInput(name: string): boolean {
+  const value = core.getInput(name).toLowerCase();
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new UsageError(`the input "${name}" is "${core.getInput(name)}": use true or false`);
+}
+
+function choiceInput<T extends string>(name: string, choices: readonly T[], fallback: T): T {
+  const value = core.getInput(name) || fallback;
+  if (!choices.includes(value as T)) throw new UsageError(`the input "${name}" is "${value}": use one of ${choices.join(', ')}`);
+  return value as T;
+}
+
+function countInput(name: string): number {
+  const value = Number(core.getInput(name));
+  if (!Number.isSafeInteger(value) || value < 1 || value > 256) throw new UsageError(`the input "${name}" is "${core.getInput(name)}": use a whole number from 1 to 256`);
+  return value;
+}

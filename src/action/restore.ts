@@ -1,0 +1,16 @@
+import { restoreOnly } from '../engine/restoreOnly.js';
+import { actionContext } from './actionContext.js';
+import { readActionInputs } from './actionInputs.js';
+import { failAction } from './failAction.js';
+import { publishReport } from './publishReport.js';
+
+/** The restore sub-action: restore if a saved result exists, and say so in `hit`. */
+export async function actionRestore(): Promise<void> {
+  try {
+    const inputs = readActionInputs(process.env, ['command']);
+    const report = await restoreOnly(inputs.definition, actionContext(inputs, process.env));
+    await publishReport(report, process.env, { summary: inputs.summary });
+  } catch (error) {
+    failAction(error);
+  }
+}

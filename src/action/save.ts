@@ -1,0 +1,16 @@
+import { saveOnly } from '../engine/saveOnly.js';
+import { actionContext } from './actionContext.js';
+import { readActionInputs } from './actionInputs.js';
+import { failAction } from './failAction.js';
+import { publishReport } from './publishReport.js';
+
+/** The save sub-action: save the outputs under the key of the inputs as they are now. */
+export async function actionSave(): Promise<void> {
+  try {
+    const inputs = readActionInputs(process.env, ['command']);
+    const report = await saveOnly(inputs.definition, actionContext(inputs, process.env), { policy: inputs.save, runMs: null });
+    await publishReport(report, process.env, { summary: inputs.summary });
+  } catch (error) {
+    failAction(error);
+  }
+}

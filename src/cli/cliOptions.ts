@@ -1,0 +1,82 @@
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from '../core/errors.js';
+import { planScope } from '../engine/githubScope.js';
+import { type StepContext } from '../engine/stepContext.js';
+import { defaultConcurrency, type SavePolicy, savePolicies, type StepDefinition } from '../engine/stepDefinition.js';
+import { openRemote } from '../remote/openRemote.js';
+
+const stepOptionSpecs = {
+  deps: { type: 'string', multiple: true, default: [] as string[] },
+  outputs: { type: 'string', multiple: true, default: [] as string[] },
+  env: { type: 'string', multiple: true, default: [] as string[] },
+  'key-extra': { type: 'string', default: '' },
+  'working-directory': { type: 'string' },
+  command: { type: 'string' },
+  remote: { type: 'string' },
+  scope: { type: 'string' },
+  's3-endpoint': { type: 'string' },
+  's3-region': { type: 'string' },
+  's3-force-path-style': { type: 'boolean' },
+  concurrency: { type: 'string' },
+  'fail-on-cache-error': { type: 'boolean', default: false },
+  save: { type: 'string', default: 'auto' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', default: false },
+} satisfies ParseArgsConfig['options'];
+
+export type StepOptions = ReturnType<typeof parseStepOptions>;
+
+export function parseStepOptions(args: string[]) {
+  try {
+    return parseArgs({ args, options: stepOptionSpecs, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}: see --help`);
+  }
+}
+
+export function stepDefinition(options: StepOptions, command: string[]): StepDefinition {
+  const values = options.values;
+  return {
+    workingDirectory: resolve(values['working-directory'] ?? '.'),
+    command,
+    deps: values.deps,
+    outputs: values.outputs,
+    env: values.env,
+    keyExtra: values['key-extra'],
+  };
+}
+
+export function stepContext(options: StepOptions, workingDirectory: string, environment: NodeJS.ProcessEnv): StepContext {
+  const values = options.values;
+  return {
+    remote: openRemote(values.remote ?? environment.STOAT_REMOTE ?? defaultLocalStore(environment), workingDirectory, {
+      endpoint: values['s3-endpoint'],
+      region: values['s3-region'],
+      forcePathStyle: values['s3-force-path-style'],
+    }),
+    scope: planScope(environment, { scope: values.scope, trustedRefs: [], fallback: 'local' }),
+    concurrency: values.concurrency === undefined ? defaultConcurrency : concurrency(values.concurrency),
+    failOnCacheError: values['fail-on-cache-error'],
+    environment,
+  };
+}
+
+export function savePolicy(options: StepOptions): SavePolicy {
+  const value = options.values.save;
+  if (!savePolicies.includes(value as SavePolicy)) throw new UsageError(`--save is "${value}": use one of ${savePolicies.join(', ')}`);
+  return value as SavePolicy;
+}
+
+/** A laptop with nothing set up still gets a working store, in the usual place for caches. */
+export function defaultLocalStore(environment: NodeJS.ProcessEnv): string {
+  const base = environment.XDG_CACHE_HOME !== undefined && environment.XDG_CACHE_HOME !== '' ? environment.XDG_CACHE_HOME : join(homedir(), '.cache');
+  return join(base, 'stoat');
+}
+
+function concurrency(text: string): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 1 || value > 256) throw new UsageError(`--concurrency is "${text}": use a whole number from 1 to 256`);
+  return value;
+}

@@ -1,0 +1,45 @@
+import { parseArgs } from 'node:util';
+import { UsageError } from '../core/errors.js';
+import { isSameTree } from '../core/treeDifference.js';
+import { hashInputs } from '../engine/hashInputs.js';
+import { verifyOutput } from '../engine/verifyOutput.js';
+import { type CommandOutcome } from './commandOutcome.js';
+
+/** `stoat hash [--json] PATH...` */
+export async function hashCommand(args: string[]): Promise<CommandOutcome> {
+  const { values, positionals } = parse(args, 'hash');
+  if (values.help) return { help: 'hash' };
+  if (positionals.length === 0) throw new UsageError('stoat hash needs at least one PATH: a file, directory or glob');
+  const inputs = await hashInputs(process.cwd(), positionals);
+  if (values.json) return { text: JSON.stringify(inputs, null, 2), exitCode: 0 };
+  return { text: inputs.map((input) => `${input.md5}  ${input.sha1}  ${input.sha256}  ${input.size}  ${input.path}`).join('\n'), exitCode: 0 };
+}
+
+/** `stoat verify PATH MANIFEST` */
+export async function verifyCommand(args: string[]): Promise<CommandOutcome> {
+  const { values, positionals } = parse(args, 'verify');
+  if (values.help) return { help: 'verify' };
+  if (positionals.length !== 2) throw new UsageError('stoat verify needs two arguments: the file or directory, then the manifest file');
+  const verification = await verifyOutput(positionals[0]!, positionals[1]!);
+  const exitCode = isSameTree(verification) ? 0 : 1;
+  if (values.json) {
+    const { added, removed, modified, tree } = verification;
+    return { text: JSON.stringify({ match: exitCode === 0, tree, expected_tree: verification.manifest.tree, added, removed, modified }, null, 2), exitCode };
+  }
+  const lines = [
+    ...verification.added.map((path) => `added     ${path}`),
+    ...verification.removed.map((path) => `removed   ${path}`),
+    ...verification.modified.map((path) => `modified  ${path}`),
+  ];
+  const counts = `${verification.added.length} added, ${verification.removed.length} removed, ${verification.modified.length} modified`;
+  lines.push(exitCode === 0 ? `${positionals[0]} matches the manifest (tree ${verification.tree})` : `${positionals[0]} differs from the manifest: ${counts}`);
+  return { text: lines.join('\n'), exitCode };
+}
+
+function parse(args: string[], name: string) {
+  try {
+    return parseArgs({ args, options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}: see stoat ${name} --help`);
+  }
+}

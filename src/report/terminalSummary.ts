@@ -1,0 +1,23 @@
+import { type StepReport } from '../core/stepReport.js';
+import { formatBytes, formatDuration } from './units.js';
+
+const verdicts = { hit: 'hit', miss: 'miss', error: 'remote error' } as const;
+
+/** A few plain lines for a log or a terminal: the verdict, the key and each output. */
+export function renderText(report: StepReport): string {
+  const durations = report.durations_ms;
+  const timing = `hash ${formatDuration(durations.hash)}, restore ${formatDuration(durations.restore)}, run ${formatDuration(durations.run)}, save ${formatDuration(durations.save)}`;
+  const inputBytes = report.inputs.reduce((total, input) => total + input.size, 0);
+  const lines = [
+    `stoat: ${verdicts[report.status]}: ${report.reason}`,
+    `  key ${report.key} (scope ${report.scope}; reads ${report.read_scopes.join(', ')})`,
+    `  inputs: ${report.inputs.length} files, ${formatBytes(inputBytes)}`,
+  ];
+  if (report.ran) lines.push(`  ran the command: exit code ${report.exit_code}`);
+  for (const output of report.outputs) {
+    const moved = output.status === 'not-saved' ? '' : `, ${formatBytes(output.transferred_bytes)} transferred`;
+    lines.push(`  output ${output.path}: ${output.status.replace('-', ' ')}, ${output.files} files, ${formatBytes(output.bytes)}${moved}`);
+  }
+  lines.push(`  save: ${report.save}`, `  time: ${timing}`);
+  return lines.join('\n');
+}
