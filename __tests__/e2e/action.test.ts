@@ -89,6 +89,28 @@ describe('run mode on the runner-disk store', () => {
     assert.equal(existsSync(join(root, 'failing-remote', 'stoat', 'v1', 'outputs')), false);
   });
 
+  test('neither run nor command is an error that says what to set', async () => {
+    const job = await newJob('run-neither');
+    const run = await runAction(job, 'action.yml', 'main', { outputs: 'out/' });
+    assert.equal(run.exitCode, 1);
+    assert.match(run.stdout, /::error::set exactly one of the inputs "run" \(the script to run on a miss\) or "command".*: neither is set/);
+    assert.equal(run.outputs.hit, 'false');
+  });
+
+  test('a pull request saves into its own scope, which a push to the default branch never reads', async () => {
+    const inputs = { run: 'echo ran >> "$STOAT_TEST_COUNTER"; echo built > out.txt', outputs: 'out.txt', remote: join(root, 'scoped-remote') };
+    const counter = join(root, 'scoped-counter');
+    const pullRequest = await newJob('scoped-pr', { eventName: 'pull_request', ref: 'refs/pull/42/merge', payload: { repository: { default_branch: 'main' }, pull_request: { number: 42, head: { repo: { full_name: 'octo/pipeline', fork: false } }, base: { repo: { full_name: 'octo/pipeline' } } } } });
+    const fromPullRequest = await runAction(pullRequest, 'action.yml', 'main', inputs, {}, { STOAT_TEST_COUNTER: counter });
+    assert.equal(fromPullRequest.exitCode, 0, fromPullRequest.stdout);
+    const report = JSON.parse(await readFile(fromPullRequest.outputs.report!, 'utf8'));
+    assert.deepEqual([report.scope, report.read_scopes], ['pr-42', ['pr-42', 'trusted']]);
+    const push = await newJob('scoped-push');
+    const fromPush = await runAction(push, 'action.yml', 'main', inputs, {}, { STOAT_TEST_COUNTER: counter });
+    assert.equal(fromPush.outputs.hit, 'false');
+    assert.equal(await count(counter), 2);
+  });
+
   test('both run and command is an error that names them, with hit still set', async () => {
     const job = await newJob('run-both');
     const run = await runAction(job, 'action.yml', 'main', { run: 'true', command: 'true', outputs: 'out/' });

@@ -28,10 +28,16 @@ export function readGitHubRunFacts(environment: NodeJS.ProcessEnv, trustedRefs: 
     eventName: environment.GITHUB_EVENT_NAME ?? '',
     ref: environment.GITHUB_REF ?? '',
     defaultBranch: (payload.repository as { default_branch?: string } | undefined)?.default_branch,
-    pullRequestNumber: typeof pullRequest?.number === 'number' ? pullRequest.number : undefined,
+    pullRequestNumber: typeof pullRequest?.number === 'number' ? pullRequest.number : pullRequestNumberOfRef(environment.GITHUB_REF),
     fork,
     trustedRefs: trustedRefs.map((ref) => (ref.startsWith('refs/') ? ref : `refs/heads/${ref}`)),
   };
+}
+
+/** `refs/pull/42/merge` names pull request 42 even when the event payload does not. */
+function pullRequestNumberOfRef(ref: string | undefined): number | undefined {
+  const match = /^refs\/pull\/(\d+)\/(merge|head)$/.exec(ref ?? '');
+  return match === null ? undefined : Number(match[1]);
 }
 
 function readEventPayload(path: string | undefined): Record<string, unknown> {

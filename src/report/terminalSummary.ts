@@ -1,6 +1,10 @@
 import { type StepReport } from '../core/stepReport.js';
 import { formatBytes, formatDuration } from './units.js';
 
+function countOf(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 const verdicts = { hit: 'hit', miss: 'miss', error: 'remote error' } as const;
 
 /** A few plain lines for a log or a terminal: the verdict, the key and each output. */
@@ -11,12 +15,12 @@ export function renderText(report: StepReport): string {
   const lines = [
     `stoat: ${verdicts[report.status]}: ${report.reason}`,
     `  key ${report.key} (scope ${report.scope}; reads ${report.read_scopes.join(', ')})`,
-    `  inputs: ${report.inputs.length} files, ${formatBytes(inputBytes)}`,
+    `  inputs: ${countOf(report.inputs.length, 'file')}, ${formatBytes(inputBytes)}`,
   ];
   if (report.ran) lines.push(`  ran the command: exit code ${report.exit_code}`);
   for (const output of report.outputs) {
     const moved = output.status === 'not-saved' ? '' : `, ${formatBytes(output.transferred_bytes)} transferred`;
-    lines.push(`  output ${output.path}: ${output.status.replace('-', ' ')}, ${output.files} files, ${formatBytes(output.bytes)}${moved}`);
+    lines.push(`  output ${output.path}: ${output.status.replace('-', ' ')}, ${countOf(output.files, 'file')}, ${formatBytes(output.bytes)}${moved}`);
   }
   lines.push(`  save: ${report.save}`, `  time: ${timing}`);
   return lines.join('\n');
