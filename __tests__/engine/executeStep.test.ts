@@ -17,7 +17,8 @@ import { type StepContext } from '../../src/engine/stepContext.js';
 import { type StepDefinition } from '../../src/engine/stepDefinition.js';
 import { openRemote } from '../../src/remote/openRemote.js';
 import { type Remote } from '../../src/remote/remote.js';
-import { blobKey, manifestKey } from '../../src/store/layout.js';
+import { blobKey, manifestKey, packKey } from '../../src/store/layout.js';
+import { packMemberLimit } from '../../src/store/transferPlan.js';
 import { closedPort, inspectorClient, type S3Server, s3rverCredentials, startS3Server } from '../helpers/s3Server.js';
 import { describeTree, listFilePaths, makeTemporaryDirectory, readLines, type TreeRecord, writeFiles } from '../helpers/workspace.js';
 
@@ -48,7 +49,8 @@ interface Case {
 }
 
 const scope = 'local';
-const weightsSize = 300_000;
+/** Large enough to be stored as a blob of its own; the other files go in packs. */
+const weightsSize = packMemberLimit + 1000;
 const launcher = '#!/bin/sh\necho hello\n';
 
 /** A step that writes a directory output (with an executable and a private file) and a file output. */
@@ -98,7 +100,7 @@ async function removeOutputs(workspace: string): Promise<void> {
 async function writeRandomOutputs(workspace: string, label: string): Promise<void> {
   await removeOutputs(workspace);
   await writeFiles(workspace, {
-    'model/weights.bin': randomBytes(200_000),
+    'model/weights.bin': randomBytes(weightsSize),
     'model/run.sh': { content: launcher, mode: 0o755 },
     'metrics.json': `{"run":"${label}"}\n`,
   });
@@ -216,8 +218,9 @@ function defineEngineCases(kind: RemoteKind): void {
     assert.deepEqual(first.outputs.map((output) => output.transferred_bytes), first.outputs.map((output) => output.bytes));
     const expectedKeys = [
       blobKey(fileRecord(tree, 'model/weights.bin').sha256),
-      blobKey(fileRecord(tree, 'model/run.sh').sha256),
-      blobKey(fileRecord(tree, 'metrics.json').sha256),
+      // A pack of one member holds exactly that member's bytes, so it has the member's sha256.
+      packKey(fileRecord(tree, 'model/run.sh').sha256),
+      packKey(fileRecord(tree, 'metrics.json').sha256),
       manifestKey('model', prepared.key, scope, first.outputs[0]!.tree!),
       manifestKey('metrics.json', prepared.key, scope, first.outputs[1]!.tree!),
     ].sort();
@@ -307,7 +310,7 @@ function defineEngineCases(kind: RemoteKind): void {
     'a save over a damaged blob of a deterministic output repairs it, so the next run is a hit',
     async () => {
       const step = await setUpCase(kind, 'damaged-deterministic');
-      const deterministic = ['echo ran >> ../runs.log', 'mkdir -p model', 'head -c 300000 /dev/zero > model/weights.bin', `echo '{"acc":1}' > metrics.json`];
+      const deterministic = ['echo ran >> ../runs.log', 'mkdir -p model', `head -c ${weightsSize} /dev/zero > model/weights.bin`, `echo '{"acc":1}' > metrics.json`];
       const definition = defineStep(step.workspace, deterministic);
       await executeStep(definition, step.context, 'auto');
       const weights = fileRecord(await describeTree(step.workspace), 'model/weights.bin');

@@ -7,7 +7,7 @@ import { UsageError } from '../../src/core/errors.js';
 import { FileRemote } from '../../src/remote/fileRemote.js';
 import { openRemote } from '../../src/remote/openRemote.js';
 import { listFilePaths, makeTemporaryDirectory } from '../helpers/workspace.js';
-import { defineRemoteContract, readAll } from './remoteContract.js';
+import { defineRemoteContract, keysOf, readAll } from './remoteContract.js';
 
 
 describe('FileRemote', () => {
@@ -63,10 +63,10 @@ describe('FileRemote', () => {
       await remote.writeIfAbsent(key, { bytes: Buffer.from(key) });
     }
     await writeFile(join(remote.root, 'outputs/a/.0123.partial'), 'half written');
-    assert.deepEqual((await remote.list('outputs/a/')).sort(), ['outputs/a/deeper/two.json', 'outputs/a/one.json']);
-    assert.deepEqual(await remote.list('outputs/missing/'), []);
+    assert.deepEqual(keysOf(await remote.list('outputs/a/')).sort(), ['outputs/a/deeper/two.json', 'outputs/a/one.json']);
+    assert.deepEqual(keysOf(await remote.list('outputs/missing/')), []);
     // A prefix that names a file is no folder of keys.
-    assert.deepEqual(await remote.list('outputs/a/one.json/'), []);
+    assert.deepEqual(keysOf(await remote.list('outputs/a/one.json/')), []);
   });
 
   test('locate and display give the path on disk', () => {

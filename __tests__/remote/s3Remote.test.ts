@@ -8,7 +8,7 @@ import { openRemote } from '../../src/remote/openRemote.js';
 import { S3Remote } from '../../src/remote/s3Remote.js';
 import { inspectorClient, type S3Server, s3rverCredentials, startS3Server } from '../helpers/s3Server.js';
 import { makeTemporaryDirectory } from '../helpers/workspace.js';
-import { defineRemoteContract } from './remoteContract.js';
+import { defineRemoteContract, keysOf } from './remoteContract.js';
 
 // S3Remote takes its credentials from the SDK's default chain, as on a runner.
 Object.assign(process.env, s3rverCredentials);
@@ -69,8 +69,8 @@ describe('S3Remote against s3rver', { timeout: 60_000 }, () => {
     // The same names outside the remote's prefix belong to someone else.
     await inspector.send(new PutObjectCommand({ Bucket: server.bucket, Key: 'outputs/a/outside.json', Body: 'x' }));
     await inspector.send(new PutObjectCommand({ Bucket: server.bucket, Key: `${prefix.slice(0, -1)}-sibling/outputs/a/sibling.json`, Body: 'x' }));
-    assert.deepEqual((await remote.list('outputs/a/')).sort(), ['outputs/a/deeper/two.json', 'outputs/a/one.json']);
-    assert.deepEqual(await remote.list('outputs/missing/'), []);
+    assert.deepEqual(keysOf(await remote.list('outputs/a/')).sort(), ['outputs/a/deeper/two.json', 'outputs/a/one.json']);
+    assert.deepEqual(keysOf(await remote.list('outputs/missing/')), []);
   });
 
   test('list follows continuation tokens past a page of 1000 keys', async () => {
@@ -84,7 +84,7 @@ describe('S3Remote against s3rver', { timeout: 60_000 }, () => {
     assert.equal(firstPage.IsTruncated, true);
     assert.equal(firstPage.Contents?.length, 1000);
 
-    const listed = await remote.list('many/');
+    const listed = keysOf(await remote.list('many/'));
     assert.equal(listed.length, 1100);
     assert.deepEqual([...listed].sort(), keys);
   });

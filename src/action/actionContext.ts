@@ -1,6 +1,8 @@
 import { planScope } from '../engine/githubScope.js';
 import { type StepContext } from '../engine/stepContext.js';
+import * as core from '@actions/core';
 import { openRemote } from '../remote/openRemote.js';
+import { logProgress } from '../report/progressDisplay.js';
 import { type ActionInputs } from './actionInputs.js';
 
 export function actionContext(inputs: ActionInputs, environment: NodeJS.ProcessEnv): StepContext {
@@ -10,5 +12,6 @@ export function actionContext(inputs: ActionInputs, environment: NodeJS.ProcessE
     concurrency: inputs.concurrency,
     failOnCacheError: inputs.failOnCacheError,
     environment,
+    progress: logProgress((line) => core.info(`stoat: ${line}`)),
   };
 }

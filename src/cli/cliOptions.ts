@@ -6,6 +6,7 @@ import { planScope } from '../engine/githubScope.js';
 import { type StepContext } from '../engine/stepContext.js';
 import { defaultConcurrency, type SavePolicy, savePolicies, type StepDefinition } from '../engine/stepDefinition.js';
 import { openRemote } from '../remote/openRemote.js';
+import { logProgress, terminalProgress } from '../report/progressDisplay.js';
 
 const stepOptionSpecs = {
   deps: { type: 'string', multiple: true, default: [] as string[] },
@@ -60,6 +61,7 @@ export function stepContext(options: StepOptions, workingDirectory: string, envi
     concurrency: values.concurrency === undefined ? defaultConcurrency : concurrency(values.concurrency),
     failOnCacheError: values['fail-on-cache-error'],
     environment,
+    progress: process.stderr.isTTY ? terminalProgress(process.stderr) : logProgress((line) => process.stderr.write(`stoat: ${line}\n`)),
   };
 }
 

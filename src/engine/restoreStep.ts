@@ -48,6 +48,7 @@ export async function restoreStep(prepared: PreparedStep, context: StepContext):
         outputs: prepared.outputs,
         found: outcome.found,
         concurrency: context.concurrency,
+        progress: context.progress,
       });
       report.status = 'hit';
       report.restored_scope = outcome.found.scope;

@@ -39,6 +39,7 @@ export async function saveStep(definition: StepDefinition, report: StepReport, c
       remote: context.remote,
       key: report.key,
       scope: context.scope.write,
+      readScopes: context.scope.read,
       snapshots,
       inputs: report.inputs.map((input) => ({ path: input.path, size: input.size, sha256: input.sha256 })),
       command: report.command,
@@ -47,6 +48,7 @@ export async function saveStep(definition: StepDefinition, report: StepReport, c
       provenance: await collectProvenance(definition.workingDirectory, context.environment, options.runMs),
       concurrency: context.concurrency,
       damaged: new Set(report.damaged_objects),
+      progress: context.progress,
     });
     result.save = `saved into scope "${context.scope.write}"`;
     result.outputs = saved.map((output) => ({

@@ -1,4 +1,5 @@
 import { type ScopePlan } from '../core/scope.js';
+import { type TransferProgress } from '../core/transferProgress.js';
 import { type Remote } from '../remote/remote.js';
 
 /** Where and how a step reads and writes: the same for the Action and the CLI. */
@@ -9,4 +10,6 @@ export interface StepContext {
   /** Turn remote errors into failures instead of warnings. */
   failOnCacheError: boolean;
   environment: NodeJS.ProcessEnv;
+  /** Where transfers report progress; nothing is shown without it. */
+  progress?: TransferProgress;
 }

@@ -5,7 +5,7 @@ import { type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { randomBytes } from 'node:crypto';
 import { ObjectMissingError, RemoteError } from '../core/errors.js';
-import { type ByteRange, type Remote, type WriteSource } from './remote.js';
+import { type ByteRange, type ListedObject, type Remote, type WriteSource } from './remote.js';
 
 /** A remote in a directory: on the runner's disk, a mounted volume, or a laptop's cache folder. */
 export class FileRemote implements Remote {
@@ -19,9 +19,9 @@ export class FileRemote implements Remote {
     return join(this.root, key);
   }
 
-  async list(prefix: string): Promise<string[]> {
+  async list(prefix: string): Promise<ListedObject[]> {
     const directory = this.locate(prefix);
-    const keys: string[] = [];
+    const objects: ListedObject[] = [];
     const walk = async (folder: string, keyPrefix: string): Promise<void> => {
       const entries = await readdir(folder, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
         if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return [];
@@ -31,11 +31,14 @@ export class FileRemote implements Remote {
         // Temporary files of writes in progress are not objects yet.
         if (entry.name.startsWith('.')) continue;
         if (entry.isDirectory()) await walk(join(folder, entry.name), `${keyPrefix}${entry.name}/`);
-        else keys.push(`${keyPrefix}${entry.name}`);
+        else {
+          const status = await stat(join(folder, entry.name)).catch(() => undefined);
+          if (status !== undefined) objects.push({ key: `${keyPrefix}${entry.name}`, size: status.size, modified: status.mtimeMs });
+        }
       }
     };
     await walk(directory, prefix);
-    return keys;
+    return objects;
   }
 
   async exists(key: string): Promise<boolean> {

@@ -6,6 +6,14 @@ export interface ByteRange {
   length: number;
 }
 
+/** One object found by a listing. */
+export interface ListedObject {
+  key: string;
+  size: number;
+  /** Milliseconds since the epoch: when the object was written. */
+  modified: number;
+}
+
 /** The bytes to write: a file on disk (streamed, never held in memory) or a small buffer. */
 export type WriteSource = { file: string; size: number } | { bytes: Uint8Array };
 
@@ -18,8 +26,8 @@ export type WriteSource = { file: string; size: number } | { bytes: Uint8Array }
 export interface Remote {
   /** The remote as shown to users: never with credentials. */
   readonly display: string;
-  /** Keys below a prefix that ends in `/`. Only ever called on one entry's prefix, never on the root. */
-  list(prefix: string): Promise<string[]>;
+  /** Objects below a prefix that ends in `/`. Only ever called on one output's prefix, never on the root. */
+  list(prefix: string): Promise<ListedObject[]>;
   exists(key: string): Promise<boolean>;
   read(key: string, range?: ByteRange): Promise<Readable>;
   /**

@@ -9,7 +9,8 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { IntegrityError, ObjectMissingError, RemoteConfigurationError, RemoteError } from '../core/errors.js';
-import { type ByteRange, type Remote, type WriteSource } from './remote.js';
+import { multipartThreshold, uploadInParts } from './s3Multipart.js';
+import { type ByteRange, type ListedObject, type Remote, type WriteSource } from './remote.js';
 
 export interface S3Settings {
   bucket: string;
@@ -53,8 +54,8 @@ export class S3Remote implements Remote {
     return `s3://${this.settings.bucket}/${this.settings.prefix}${key}`;
   }
 
-  async list(prefix: string): Promise<string[]> {
-    const keys: string[] = [];
+  async list(prefix: string): Promise<ListedObject[]> {
+    const objects: ListedObject[] = [];
     let continuationToken: string | undefined;
     do {
       const page = await this.send(`list ${this.locate(prefix)}`, () =>
@@ -63,11 +64,12 @@ export class S3Remote implements Remote {
         ),
       );
       for (const object of page.Contents ?? []) {
-        if (object.Key !== undefined) keys.push(object.Key.slice(this.settings.prefix.length));
+        if (object.Key === undefined) continue;
+        objects.push({ key: object.Key.slice(this.settings.prefix.length), size: object.Size ?? 0, modified: object.LastModified?.getTime() ?? 0 });
       }
       continuationToken = page.IsTruncated === true ? page.NextContinuationToken : undefined;
     } while (continuationToken !== undefined);
-    return keys;
+    return objects;
   }
 
   async exists(key: string): Promise<boolean> {
@@ -86,6 +88,11 @@ export class S3Remote implements Remote {
     try {
       const response = await this.client.send(new GetObjectCommand({ Bucket: this.settings.bucket, Key: this.settings.prefix + key, Range: header }));
       if (response.Body === undefined) throw new ObjectMissingError(key);
+      // A server that ignores Range would hand back bytes from the wrong place.
+      if (range !== undefined && response.ContentRange?.startsWith(`bytes ${range.offset}-`) !== true) {
+        (response.Body as Readable).destroy();
+        throw new RemoteError(`${this.locate(key)} was asked for bytes ${range.offset}–${range.offset + range.length - 1} but the server answered ${response.ContentRange ?? 'the whole object'}: use a server that supports ranged GET`, this.display);
+      }
       return response.Body as Readable;
     } catch (error) {
       if (error instanceof ObjectMissingError) throw error;
@@ -117,6 +124,10 @@ export class S3Remote implements Remote {
   }
 
   private async put(key: string, source: WriteSource, ifAbsent: boolean): Promise<void> {
+    if ('file' in source && source.size >= multipartThreshold) {
+      await uploadInParts({ client: this.client, bucket: this.settings.bucket, key: this.settings.prefix + key }, source.file, source.size, ifAbsent);
+      return;
+    }
     const body = 'file' in source ? createReadStream(source.file, { highWaterMark: 1 << 20 }) : source.bytes;
     const length = 'file' in source ? source.size : source.bytes.length;
     try {

@@ -45,7 +45,9 @@ export async function findResult(remote: Remote, key: string, outputs: readonly 
       notes.push(`scope "${scope}" has nothing for ${absent.join(', ')}`);
       continue;
     }
-    const candidates = outputs.flatMap((output, index) => listings[index]!.filter((object) => treeOfManifestKey(object) !== undefined).map((object) => ({ output, object })));
+    const candidates = outputs.flatMap((output, index) =>
+      listings[index]!.filter((object) => treeOfManifestKey(object.key) !== undefined).map((object) => ({ output, object: object.key })),
+    );
     const read = await mapConcurrently(candidates, concurrency, async ({ output, object }) => {
       try {
         const text = await readText(remote, object, maximumManifestBytes);

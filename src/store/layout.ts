@@ -10,7 +10,18 @@
  */
 export const layoutRoot = 'stoat/v1';
 
-/** All manifests of one output, command key and scope: the only prefix ever listed. */
+/** All manifests of one output, under every key: listed to find what a new save can reuse. */
+export function outputPrefix(output: string): string {
+  return `${layoutRoot}/outputs/${encodeURIComponent(output)}/`;
+}
+
+/** The command key, scope and tree hash a manifest key names, or undefined for another key. */
+export function parseManifestKey(key: string): { key: string; scope: string; tree: string } | undefined {
+  const match = /\/([0-9a-f]{64})\/([^/]+)\/([0-9a-f]{64})\.json$/.exec(key);
+  return match === null ? undefined : { key: match[1]!, scope: match[2]!, tree: match[3]! };
+}
+
+/** All manifests of one output, command key and scope. */
 export function manifestPrefix(output: string, key: string, scope: string): string {
   return `${layoutRoot}/outputs/${encodeURIComponent(output)}/${key}/${scope}/`;
 }

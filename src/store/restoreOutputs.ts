@@ -1,17 +1,16 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { chmod, copyFile, link, lstat, mkdir, realpath, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, sep } from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { type DeclaredPath } from '../core/declaredPath.js';
 import { IntegrityError } from '../core/errors.js';
 import { sha256File } from '../core/fileHash.js';
 import { type Manifest, type ManifestFile } from '../core/manifest.js';
 import { mapConcurrently } from '../core/mapConcurrently.js';
+import { type TransferProgress } from '../core/transferProgress.js';
 import { type Remote } from '../remote/remote.js';
+import { downloadFiles } from './downloadFiles.js';
 import { type FoundResult } from './findResult.js';
-import { blobKey, packKey } from './layout.js';
+import { type DownloadTask } from './memberWriter.js';
 
 export interface RestoreRequest {
   remote: Remote;
@@ -19,6 +18,7 @@ export interface RestoreRequest {
   outputs: readonly DeclaredPath[];
   found: FoundResult;
   concurrency: number;
+  progress?: TransferProgress;
 }
 
 export interface RestoredOutput {
@@ -63,17 +63,17 @@ export async function restoreOutputs(request: RestoreRequest): Promise<RestoredO
     }
     const work = staged.flatMap((output) => output.manifest.files.map((file) => ({ output, file })));
     const folders = new Set<string>();
-    await mapConcurrently(work, request.concurrency, async ({ output, file }) => {
+    const missing = await mapConcurrently(work, request.concurrency, async ({ output, file }): Promise<DownloadTask | undefined> => {
       const destination = join(output.staging, file.path);
       const folder = dirname(destination);
       if (!folders.has(folder)) {
-        await mkdir(folder, { recursive: true });
         folders.add(folder);
+        await mkdir(folder, { recursive: true });
       }
-      if (await reusePresent(output, file, destination)) return;
-      await download(request.remote, file, destination);
-      output.transferredBytes += file.size;
+      if (await reusePresent(output, file, destination)) return undefined;
+      return { file, destination, done: () => (output.transferredBytes += file.size) };
     });
+    await downloadFiles(request.remote, missing.filter((task) => task !== undefined), request.concurrency, request.progress);
   } catch (error) {
     await Promise.all(staged.map((output) => rm(output.staging, { recursive: true, force: true })));
     await Promise.all(createdParents.map((created) => rm(created, { recursive: true, force: true })));
@@ -119,33 +119,6 @@ async function reusePresent(output: Staged, file: ManifestFile, destination: str
     await chmod(destination, file.mode);
   }
   return true;
-}
-
-async function download(remote: Remote, file: ManifestFile, destination: string): Promise<void> {
-  const key = 'blob' in file ? blobKey(file.blob) : packKey(file.pack);
-  const stream = await remote.read(key, 'blob' in file ? undefined : { offset: file.offset, length: file.size });
-  const hash = createHash('sha256');
-  let received = 0;
-  const check = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      received += chunk.length;
-      if (received > file.size) {
-        callback(new IntegrityError(`${remote.locate(key)} holds more bytes than the ${file.size} the manifest gives for ${JSON.stringify(file.path)}`, key));
-        return;
-      }
-      hash.update(chunk);
-      callback(null, chunk);
-    },
-  });
-  await pipeline(stream, check, createWriteStream(destination, { flags: 'wx', mode: 0o600 }));
-  if (received !== file.size) {
-    throw new IntegrityError(`${remote.locate(key)} holds ${received} bytes where the manifest gives ${file.size} for ${JSON.stringify(file.path)}`, key);
-  }
-  const sha256 = hash.digest('hex');
-  if (sha256 !== file.sha256) {
-    throw new IntegrityError(`${remote.locate(key)} does not match its sha256 for ${JSON.stringify(file.path)} (got ${sha256}): the object is damaged`, key);
-  }
-  await chmod(destination, file.mode);
 }
 
 /** Where an output's previous content was moved, until every output is in place. */

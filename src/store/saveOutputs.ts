@@ -1,13 +1,19 @@
-import { type Manifest, type ManifestInput, type Provenance } from '../core/manifest.js';
+import { type Manifest, type ManifestFile, type ManifestInput, type Provenance } from '../core/manifest.js';
 import { mapConcurrently } from '../core/mapConcurrently.js';
-import { type OutputSnapshot } from '../core/outputSnapshot.js';
+import { type OutputSnapshot, type SnapshotFile } from '../core/outputSnapshot.js';
+import { silentProgress, type TransferProgress } from '../core/transferProgress.js';
 import { type Remote } from '../remote/remote.js';
 import { blobKey, manifestKey } from './layout.js';
+import { uploadPack } from './packUpload.js';
+import { findPreviousLocations, type StoredLocation } from './previousLocations.js';
+import { packMemberLimit, packsInFlight, planPacks } from './transferPlan.js';
 
 export interface SaveRequest {
   remote: Remote;
   key: string;
   scope: string;
+  /** Scopes whose earlier saves may be reused: the ones this run reads. */
+  readScopes: readonly string[];
   snapshots: readonly OutputSnapshot[];
   inputs: readonly ManifestInput[];
   command: readonly string[];
@@ -15,8 +21,9 @@ export interface SaveRequest {
   extra: string;
   provenance: Provenance;
   concurrency: number;
-  /** Objects found damaged: written again with the right bytes instead of being kept. */
+  /** Objects found damaged: written again with the right bytes instead of being kept or reused. */
   damaged?: ReadonlySet<string>;
+  progress?: TransferProgress;
 }
 
 export interface SavedOutput {
@@ -32,54 +39,134 @@ export interface SavedOutput {
   written: boolean;
 }
 
+/** One output being saved: where each of its files' bytes will be, and what was sent for it. */
+interface PendingOutput {
+  snapshot: OutputSnapshot;
+  manifestKey: string;
+  /** A manifest of this tree is there but a restore found objects damaged: this save repairs it. */
+  repairing: boolean;
+  locations: Map<string, StoredLocation>;
+  transferredBytes: number;
+}
+
 /**
- * Uploads what the remote lacks, then writes the manifests last: a manifest is the commit point,
- * so a save that stops half-way leaves objects nobody points to, never an entry that cannot restore.
+ * Saves outputs content-addressed. An output whose manifest is already there costs one request.
+ * Otherwise its files go where they are not yet: files the newest earlier save already holds are
+ * pointed at, large files become blobs, small ones packs. Manifests are written last: a manifest
+ * is the commit point, so a save that stops half-way leaves no entry that cannot restore.
  */
 export async function saveOutputs(request: SaveRequest): Promise<SavedOutput[]> {
   const { remote } = request;
-  const uploads = new Map<string, { file: string; size: number }>();
-  for (const snapshot of request.snapshots) {
-    for (const file of snapshot.files) uploads.set(file.sha256, { file: file.absolute, size: file.size });
-  }
-  const written = new Set<string>();
-  await mapConcurrently([...uploads], request.concurrency, async ([sha256, source]) => {
-    const key = blobKey(sha256);
-    if (request.damaged?.has(key) === true) await remote.replace(key, source);
-    else if (!(await remote.writeIfAbsent(key, source))) return;
-    written.add(sha256);
-  });
-  return mapConcurrently(request.snapshots, request.concurrency, async (snapshot) => {
-    const manifest = buildManifest(request, snapshot);
+  const damaged = request.damaged ?? new Set<string>();
+  const progress = request.progress ?? silentProgress;
+  const present = await mapConcurrently(request.snapshots, request.concurrency, (snapshot) =>
+    remote.exists(manifestKey(snapshot.output, request.key, request.scope, snapshot.tree)),
+  );
+  const pending: PendingOutput[] = [];
+  for (const [index, snapshot] of request.snapshots.entries()) {
+    // An existing manifest proves its objects were all written, unless a restore found one damaged.
+    if (present[index] && damaged.size === 0) continue;
+    const locations = await findPreviousLocations(remote, snapshot.output, request.readScopes, damaged, request.concurrency);
     const key = manifestKey(snapshot.output, request.key, request.scope, snapshot.tree);
-    const bytes = Buffer.from(JSON.stringify(manifest));
-    const wroteManifest = await remote.writeIfAbsent(key, { bytes });
-    // A blob shared by two outputs counts once, for the first output that holds it.
-    let transferredBytes = 0;
-    for (const file of snapshot.files) {
-      if (written.delete(file.sha256)) transferredBytes += file.size;
-    }
+    pending.push({ snapshot, manifestKey: key, repairing: present[index]!, locations, transferredBytes: 0 });
+  }
+  const plan = planSending(pending);
+  progress.begin('saving', plan.bytes, plan.files);
+  try {
+    await uploadBlobs(request, plan, damaged, progress);
+    await uploadPacks(request, plan, damaged, progress);
+  } finally {
+    progress.end();
+  }
+  for (const output of pending) {
+    for (const file of output.snapshot.files) if (!output.locations.has(file.sha256)) output.locations.set(file.sha256, plan.sent.get(file.sha256)!);
+  }
+  const written = await mapConcurrently(pending, request.concurrency, async (output) => {
+    const bytes = Buffer.from(JSON.stringify(buildManifest(request, output)));
+    if (!output.repairing) return remote.writeIfAbsent(output.manifestKey, { bytes });
+    // The old manifest may point into a damaged pack that cannot be rebuilt byte for byte.
+    await remote.replace(output.manifestKey, { bytes });
+    return true;
+  });
+  return request.snapshots.map((snapshot) => {
+    const index = pending.findIndex((output) => output.snapshot === snapshot);
+    const output = pending[index];
     return {
       output: snapshot.output,
       tree: snapshot.tree,
       files: snapshot.files.length,
       bytes: snapshot.bytes,
-      transferredBytes,
-      manifest: remote.locate(key),
-      written: wroteManifest,
+      transferredBytes: output?.transferredBytes ?? 0,
+      manifest: remote.locate(output?.manifestKey ?? manifestKey(snapshot.output, request.key, request.scope, snapshot.tree)),
+      written: written[index] ?? false,
     };
   });
 }
 
-function buildManifest(request: SaveRequest, snapshot: OutputSnapshot): Manifest {
+/** What this save sends: each file's bytes once, across outputs, unless an earlier save holds them. */
+interface SendingPlan {
+  blobs: { owner: PendingOutput; file: SnapshotFile }[];
+  packs: { owner: PendingOutput; members: SnapshotFile[] }[];
+  /** Where each sent file's bytes end up, filled in as objects are written. */
+  sent: Map<string, StoredLocation>;
+  bytes: number;
+  files: number;
+}
+
+function planSending(pending: readonly PendingOutput[]): SendingPlan {
+  const plan: SendingPlan = { blobs: [], packs: [], sent: new Map(), bytes: 0, files: 0 };
+  const claimed = new Set<string>();
+  for (const output of pending) {
+    const small: SnapshotFile[] = [];
+    for (const file of output.snapshot.files) {
+      if (output.locations.has(file.sha256) || claimed.has(file.sha256)) continue;
+      claimed.add(file.sha256);
+      plan.bytes += file.size;
+      plan.files += 1;
+      if (file.size >= packMemberLimit) plan.blobs.push({ owner: output, file });
+      else small.push(file);
+    }
+    for (const members of planPacks(small)) plan.packs.push({ owner: output, members });
+  }
+  return plan;
+}
+
+async function uploadBlobs(request: SaveRequest, plan: SendingPlan, damaged: ReadonlySet<string>, progress: TransferProgress): Promise<void> {
+  await mapConcurrently(plan.blobs, request.concurrency, async ({ owner, file }) => {
+    const key = blobKey(file.sha256);
+    const source = { file: file.absolute, size: file.size };
+    let sent = true;
+    if (damaged.has(key)) await request.remote.replace(key, source);
+    else sent = await request.remote.writeIfAbsent(key, source);
+    if (sent) owner.transferredBytes += file.size;
+    plan.sent.set(file.sha256, { blob: file.sha256 });
+    progress.advance(file.size, 1);
+  });
+}
+
+async function uploadPacks(request: SaveRequest, plan: SendingPlan, damaged: ReadonlySet<string>, progress: TransferProgress): Promise<void> {
+  await mapConcurrently(plan.packs, Math.min(packsInFlight, request.concurrency), async ({ owner, members }) => {
+    const pack = await uploadPack(request.remote, owner.snapshot.output, members, damaged);
+    const bytes = members.reduce((sum, member) => sum + member.size, 0);
+    if (pack.written) owner.transferredBytes += bytes;
+    members.forEach((member, index) => plan.sent.set(member.sha256, { pack: pack.sha256, offset: pack.offsets[index]! }));
+    progress.advance(bytes, members.length);
+  });
+}
+
+function buildManifest(request: SaveRequest, output: PendingOutput): Manifest {
+  const files: ManifestFile[] = output.snapshot.files.map((file) => {
+    const location = output.locations.get(file.sha256)!;
+    return { path: file.path, size: file.size, sha256: file.sha256, mode: file.mode, ...location };
+  });
   return {
     stoat: 1,
-    output: snapshot.output,
-    kind: snapshot.kind,
+    output: output.snapshot.output,
+    kind: output.snapshot.kind,
     key: request.key,
     scope: request.scope,
-    tree: snapshot.tree,
-    files: snapshot.files.map((file) => ({ path: file.path, size: file.size, sha256: file.sha256, mode: file.mode, blob: file.sha256 })),
+    tree: output.snapshot.tree,
+    files,
     inputs: [...request.inputs],
     command: [...request.command],
     env: [...request.env],

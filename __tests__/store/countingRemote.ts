@@ -1,0 +1,62 @@
+import { type Readable } from 'node:stream';
+import { type ByteRange, type ListedObject, type Remote, type WriteSource } from '../../src/remote/remote.js';
+
+/**
+ * A real remote with a tally of the requests made through it (one per call; a multipart upload
+ * counts as one write here), so tests can hold the engine to its request budgets.
+ */
+export class CountingRemote implements Remote {
+  readonly counts = { list: 0, exists: 0, read: 0, write: 0 };
+  bytesWritten = 0;
+
+  constructor(private readonly inner: Remote) {}
+
+  get display(): string {
+    return this.inner.display;
+  }
+
+  get total(): number {
+    return this.counts.list + this.counts.exists + this.counts.read + this.counts.write;
+  }
+
+  reset(): void {
+    this.counts.list = this.counts.exists = this.counts.read = this.counts.write = 0;
+    this.bytesWritten = 0;
+  }
+
+  locate(key: string): string {
+    return this.inner.locate(key);
+  }
+
+  list(prefix: string): Promise<ListedObject[]> {
+    this.counts.list++;
+    return this.inner.list(prefix);
+  }
+
+  exists(key: string): Promise<boolean> {
+    this.counts.exists++;
+    return this.inner.exists(key);
+  }
+
+  read(key: string, range?: ByteRange): Promise<Readable> {
+    this.counts.read++;
+    return this.inner.read(key, range);
+  }
+
+  async writeIfAbsent(key: string, source: WriteSource): Promise<boolean> {
+    // The existence check inside writeIfAbsent is a request of its own.
+    this.counts.exists++;
+    const written = await this.inner.writeIfAbsent(key, source);
+    if (written) {
+      this.counts.write++;
+      this.bytesWritten += 'file' in source ? source.size : source.bytes.length;
+    }
+    return written;
+  }
+
+  async replace(key: string, source: WriteSource): Promise<void> {
+    this.counts.write++;
+    this.bytesWritten += 'file' in source ? source.size : source.bytes.length;
+    await this.inner.replace(key, source);
+  }
+}

@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Sizes that decide how files travel. Small files go in packs, because one request per small file
+ * is what makes other tools slow on image sets and shards; large files are blobs of their own,
+ * deduplicated across outputs and runs, and moved in parallel parts.
+ */
+export const packMemberLimit = 4 * 1024 * 1024;
+/** A pack is closed at a boundary once it holds this much… */
+export const packMinimumBytes = 24 * 1024 * 1024;
+/** …and always at this much. Packs are assembled in memory, so this bounds memory per pack. */
+export const packMaximumBytes = 32 * 1024 * 1024;
+/** Blobs at least this large are downloaded in parallel ranged parts. */
+export const rangedDownloadThreshold = 64 * 1024 * 1024;
+export const downloadPartSize = 8 * 1024 * 1024;
+/** Packs assembled at once: each holds up to packMaximumBytes in memory. */
+export const packsInFlight = 3;
+
+export interface PackCandidate {
+  path: string;
+  size: number;
+}
+
+/**
+ * Groups small files into packs in path order. Where a pack ends depends on the paths (a pack may
+ * end after a file whose path hash has its low bits clear, once it holds packMinimumBytes), not on
+ * running offsets alone, so a file that changes size shifts the boundaries of at most its own pack
+ * and the next, not of every pack after it.
+ */
+export function planPacks<T extends PackCandidate>(files: readonly T[]): T[][] {
+  const packs: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  const close = (): void => {
+    packs.push(current);
+    current = [];
+    bytes = 0;
+  };
+  for (const file of files) {
+    if (current.length > 0 && bytes + file.size > packMaximumBytes) close();
+    current.push(file);
+    bytes += file.size;
+    if (bytes >= packMinimumBytes && isBoundary(file.path)) close();
+  }
+  if (current.length > 0) packs.push(current);
+  return packs;
+}
+
+function isBoundary(path: string): boolean {
+  return (createHash('sha256').update(path).digest()[0]! & 0x1f) === 0;
+}
