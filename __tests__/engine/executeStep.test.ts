@@ -4,7 +4,7 @@ import { rm, writeFile, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
-import { after, before, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { RemoteConfigurationError } from '../../src/core/errors.js';
 import { planExplicitScope } from '../../src/core/scope.js';
@@ -19,7 +19,7 @@ import { openRemote } from '../../src/remote/openRemote.js';
 import { type Remote } from '../../src/remote/remote.js';
 import { blobKey, manifestKey, packKey } from '../../src/store/layout.js';
 import { packMemberLimit } from '../../src/store/transferPlan.js';
-import { closedPort, inspectorClient, type S3Server, s3rverCredentials, startS3Server } from '../helpers/s3Server.js';
+import { closedPort, type S3Server, s3rverCredentials, useS3Server } from '../helpers/s3Server.js';
 import { describeTree, listFilePaths, makeTemporaryDirectory, readLines, type TreeRecord, writeFiles } from '../helpers/workspace.js';
 
 // The S3 remote takes its credentials from the SDK's default chain, as on a runner.
@@ -358,14 +358,9 @@ describe('executeStep with an S3 remote (s3rver)', { timeout: 60_000 }, () => {
   /** A client of our own, so that what the tests see in the bucket does not depend on S3Remote. */
   let inspector: S3Client;
 
-  before(async () => {
-    server = await startS3Server();
-    inspector = inspectorClient(server);
-  });
-
-  after(async () => {
-    inspector?.destroy();
-    await server?.stop();
+  useS3Server((started, client) => {
+    server = started;
+    inspector = client;
   });
 
   const s3Options = (): { endpoint: string; forcePathStyle: boolean; region: string } => ({ endpoint: server.endpoint, forcePathStyle: true, region: 'us-east-1' });

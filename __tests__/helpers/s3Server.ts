@@ -1,4 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
+import { after, before } from 'node:test';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -147,5 +148,23 @@ export function inspectorClient(server: S3Server): S3Client {
     forcePathStyle: true,
     region: s3rverCredentials.AWS_REGION,
     credentials: { accessKeyId: s3rverCredentials.AWS_ACCESS_KEY_ID, secretAccessKey: s3rverCredentials.AWS_SECRET_ACCESS_KEY },
+  });
+}
+
+/**
+ * Starts a server before the tests of the enclosing `describe` and stops it after them, handing
+ * the server and an inspector client to `use`.
+ */
+export function useS3Server(use: (server: S3Server, inspector: S3Client) => void): void {
+  let server: S3Server | undefined;
+  let inspector: S3Client | undefined;
+  before(async () => {
+    server = await startS3Server();
+    inspector = inspectorClient(server);
+    use(server, inspector);
+  });
+  after(async () => {
+    inspector?.destroy();
+    await server?.stop();
   });
 }

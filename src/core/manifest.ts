@@ -118,8 +118,9 @@ function parseFile(value: unknown): ManifestFile {
   const size = countField(file.size, `size of ${shown}`);
   const sha256 = hashField(file.sha256, `sha256 of ${shown}`);
   const mode = file.mode;
-  if (!Number.isSafeInteger(mode) || (mode as number) < 0 || (mode as number) > 0o7777) {
-    throw new IntegrityError(`the mode of ${shown} is not a permission mode`);
+  // Permission bits only: a manifest must not be able to make a restored file setuid or setgid.
+  if (!Number.isSafeInteger(mode) || (mode as number) < 0 || (mode as number) > 0o777) {
+    throw new IntegrityError(`the mode of ${shown} is not a permission mode (0 to 0777)`);
   }
   if ((file.blob === undefined) === (file.pack === undefined)) {
     throw new IntegrityError(`the file ${shown} must name exactly one of "blob" and "pack"`);
@@ -129,7 +130,9 @@ function parseFile(value: unknown): ManifestFile {
     if (blob !== sha256) throw new IntegrityError(`the blob of ${shown} is not named by its sha256`);
     return { path, size, sha256, mode: mode as number, blob };
   }
-  return { path, size, sha256, mode: mode as number, pack: hashField(file.pack, `pack of ${shown}`), offset: countField(file.offset, `offset of ${shown}`) };
+  const offset = countField(file.offset, `offset of ${shown}`);
+  if (!Number.isSafeInteger(offset + size)) throw new IntegrityError(`the member ${shown} ends past any possible pack (offset ${offset}, size ${size})`);
+  return { path, size, sha256, mode: mode as number, pack: hashField(file.pack, `pack of ${shown}`), offset };
 }
 
 function parseInput(value: unknown): ManifestInput {

@@ -32,7 +32,7 @@ export async function snapshotOutput(declared: DeclaredPath): Promise<OutputSnap
   let found: { path: string; absolute: string; mode: number }[];
   if (status.isFile()) {
     kind = 'file';
-    found = [{ path: basename(declared.absolute), absolute: declared.absolute, mode: status.mode & 0o7777 }];
+    found = [{ path: basename(declared.absolute), absolute: declared.absolute, mode: status.mode & 0o777 }];
   } else if (status.isDirectory()) {
     kind = 'dir';
     found = await walkFiles(declared.absolute, { followSymbolicLinks: false, what });

@@ -46,7 +46,8 @@ async function walkInto(directory: string, prefix: string, options: WalkOptions,
       }
     }
     if (status.isDirectory()) await walkInto(absolute, path, options, visited, files);
-    else if (status.isFile()) files.push({ path, absolute, size: status.size, mode: status.mode & 0o7777 });
+    // Permission bits only: setuid, setgid and sticky bits are not part of what an output is.
+    else if (status.isFile()) files.push({ path, absolute, size: status.size, mode: status.mode & 0o777 });
     else throw new UsageError(`${options.what} contains ${path}, which is not a regular file (a socket, device or pipe): remove it`);
   }
 }

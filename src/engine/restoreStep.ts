@@ -68,7 +68,9 @@ export async function restoreStep(prepared: PreparedStep, context: StepContext):
     if (error instanceof IntegrityError || error instanceof ObjectMissingError) {
       report.reason = `the saved result could not be restored: ${errorMessage(error)}`;
       report.warnings.push(report.reason);
-      if (error instanceof IntegrityError && error.damagedObject !== undefined) report.damaged_objects.push(error.damagedObject);
+      // A missing object is repaired like a damaged one: the next save writes it again.
+      const broken = error instanceof IntegrityError ? error.damagedObject : error.key;
+      if (broken !== undefined) report.damaged_objects.push(broken);
     } else if (error instanceof RemoteError) {
       report.status = 'error';
       report.reason = `the remote failed while restoring: ${error.message}`;

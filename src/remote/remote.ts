@@ -1,4 +1,5 @@
 import { type Readable } from 'node:stream';
+import { RemoteError } from '../core/errors.js';
 
 /** A part of an object: `length` bytes from `offset`. */
 export interface ByteRange {
@@ -49,13 +50,16 @@ export async function readText(remote: Remote, key: string, maximumBytes: number
   const chunks: Buffer[] = [];
   let total = 0;
   const stream = await remote.read(key);
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    total += chunk.length;
-    if (total > maximumBytes) {
-      stream.destroy();
-      throw new RangeError(`${remote.locate(key)} is larger than ${maximumBytes} bytes`);
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      total += chunk.length;
+      if (total > maximumBytes) throw new RangeError(`${remote.locate(key)} is larger than ${maximumBytes} bytes`);
+      chunks.push(chunk);
     }
-    chunks.push(chunk);
+  } catch (error) {
+    stream.destroy();
+    if (error instanceof RangeError) throw error;
+    throw new RemoteError(`reading ${remote.locate(key)} failed: ${(error as Error).message}`, remote.display, { cause: error });
   }
   return Buffer.concat(chunks).toString('utf8');
 }

@@ -4,6 +4,7 @@ import { type Remote } from '../remote/remote.js';
 import { downloadInParts } from './downloadInParts.js';
 import { blobKey, packKey } from './layout.js';
 import { type DownloadTask, MemberWriter } from './memberWriter.js';
+import { asStreamFailure } from './streamFailure.js';
 import { rangedDownloadThreshold } from './transferPlan.js';
 
 /** Members closer than this are fetched in one request: a small gap costs less than a request. */
@@ -116,6 +117,6 @@ async function readRange(remote: Remote, read: RangeRead, progress: TransferProg
   } catch (error) {
     stream.destroy();
     await Promise.all(read.members.map((member) => member.writer.abandon()));
-    throw error;
+    throw asStreamFailure(error, remote, read.objectKey);
   }
 }

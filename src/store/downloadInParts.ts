@@ -2,6 +2,7 @@ import { IntegrityError } from '../core/errors.js';
 import { type TransferProgress } from '../core/transferProgress.js';
 import { type Remote } from '../remote/remote.js';
 import { type MemberWriter } from './memberWriter.js';
+import { asStreamFailure } from './streamFailure.js';
 import { downloadPartSize } from './transferPlan.js';
 
 /** Parts fetched ahead of the one being written: this times the part size bounds the memory used. */
@@ -36,7 +37,7 @@ export async function downloadInParts(remote: Remote, key: string, writer: Membe
     progress.advance(0, writer.tasks.length);
   } catch (error) {
     await writer.abandon();
-    throw error;
+    throw asStreamFailure(error, remote, key);
   }
 }
 

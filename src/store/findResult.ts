@@ -46,10 +46,13 @@ export async function findResult(remote: Remote, key: string, outputs: readonly 
       continue;
     }
     const candidates = outputs.flatMap((output, index) =>
-      listings[index]!.filter((object) => treeOfManifestKey(object.key) !== undefined).map((object) => ({ output, object: object.key })),
+      listings[index]!.filter((object) => treeOfManifestKey(object.key) !== undefined).map((object) => ({ output, object: object.key, size: object.size })),
     );
-    const read = await mapConcurrently(candidates, concurrency, async ({ output, object }) => {
+    const unusableBefore = unusable.length;
+    const read = await mapConcurrently(candidates, concurrency, async ({ output, object, size }) => {
       try {
+        // The listing already says how large it is: no need to read a huge one to refuse it.
+        if (size > maximumManifestBytes) throw new RangeError(`it is ${size} bytes, more than the ${maximumManifestBytes} a manifest may have`);
         const text = await readText(remote, object, maximumManifestBytes);
         const manifest = parseManifest(text, { output, key, scope });
         if (treeOfManifestKey(object) !== manifest.tree) throw new IntegrityError(`its name does not match its tree hash ${manifest.tree}`);
@@ -62,7 +65,9 @@ export async function findResult(remote: Remote, key: string, outputs: readonly 
     });
     const found = newestComplete(read.filter((entry) => entry !== undefined), outputs);
     if (found !== undefined) return { found: { scope, manifests: found }, reason: '', unusable };
-    notes.push(`scope "${scope}" holds no single save with every output`);
+    const refused = unusable.slice(unusableBefore);
+    // Why a manifest was refused is the reason a user needs, not only a warning beside it.
+    notes.push(refused.length > 0 ? `scope "${scope}": ${refused.join('; ')}` : `scope "${scope}" holds no single save with every output`);
   }
   return { found: undefined, reason: `no saved result for this key: ${notes.join('; ')}`, unusable };
 }

@@ -62,14 +62,13 @@ export async function restoreOutputs(request: RestoreRequest): Promise<RestoredO
       staged.push({ declared, manifest, location, staging, realTarget, transferredBytes: 0 });
     }
     const work = staged.flatMap((output) => output.manifest.files.map((file) => ({ output, file })));
-    const folders = new Set<string>();
+    const folders = new Map<string, Promise<unknown>>();
     const missing = await mapConcurrently(work, request.concurrency, async ({ output, file }): Promise<DownloadTask | undefined> => {
       const destination = join(output.staging, file.path);
       const folder = dirname(destination);
-      if (!folders.has(folder)) {
-        folders.add(folder);
-        await mkdir(folder, { recursive: true });
-      }
+      // Every file of a folder waits for the one mkdir of that folder.
+      if (!folders.has(folder)) folders.set(folder, mkdir(folder, { recursive: true }));
+      await folders.get(folder);
       if (await reusePresent(output, file, destination)) return undefined;
       return { file, destination, done: () => (output.transferredBytes += file.size) };
     });
@@ -77,7 +76,7 @@ export async function restoreOutputs(request: RestoreRequest): Promise<RestoredO
   } catch (error) {
     await Promise.all(staged.map((output) => rm(output.staging, { recursive: true, force: true })));
     await Promise.all(createdParents.map((created) => rm(created, { recursive: true, force: true })));
-    throw error;
+    throw asRestoreRefusal(error);
   }
   await moveAllIntoPlace(staged);
   return staged.map((output) => ({
@@ -98,10 +97,23 @@ async function checkInside(workingDirectory: string, parent: string, output: str
   const root = await realpath(workingDirectory);
   let existing = parent;
   while (!(await lstat(existing).then(() => true, () => false))) existing = dirname(existing);
-  const real = await realpath(existing);
+  const real = await realpath(existing).catch((error: NodeJS.ErrnoException) => {
+    throw new IntegrityError(`output "${output}" is below ${existing}, a broken or looping symbolic link (${error.code}): remove it`);
+  });
   if (real !== root && !real.startsWith(root + sep)) {
     throw new IntegrityError(`output "${output}" would be written through a symbolic link to ${real}, outside the working directory`);
   }
+}
+
+/**
+ * A file system error while staging comes from what the manifest asks for (a name too long for
+ * this file system, a folder that cannot be made): the entry cannot be restored here, which is a
+ * miss with that reason, not a crash.
+ */
+function asRestoreRefusal(error: unknown): unknown {
+  // Only file system errors name a path; a connection reset mid-download is the remote's failure.
+  if (error instanceof IntegrityError || typeof (error as NodeJS.ErrnoException).path !== 'string') return error;
+  return new IntegrityError(`the saved files cannot be written here: ${(error as Error).message}`);
 }
 
 /** A file already in the workspace with the right content is linked into staging, not downloaded. */
@@ -113,7 +125,7 @@ async function reusePresent(output: Staged, file: ManifestFile, destination: str
   // A link inside the existing output could otherwise pull in a file from anywhere.
   if ((await realpath(target)) !== join(output.realTarget, inside)) return false;
   if ((await sha256File(target)).sha256 !== file.sha256) return false;
-  if ((status.mode & 0o7777) === file.mode) await link(target, destination).catch(() => copyFile(target, destination));
+  if ((status.mode & 0o777) === file.mode) await link(target, destination).catch(() => copyFile(target, destination));
   else {
     await copyFile(target, destination);
     await chmod(destination, file.mode);

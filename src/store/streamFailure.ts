@@ -1,0 +1,13 @@
+import { IntegrityError, ObjectMissingError, RemoteError } from '../core/errors.js';
+import { type Remote } from '../remote/remote.js';
+
+/**
+ * An error while reading an object's body (a reset connection, a stalled server) comes from the
+ * stream, not from the backend's request: it is the remote failing, and must be reported as such,
+ * not as a crash or as damage.
+ */
+export function asStreamFailure(error: unknown, remote: Remote, key: string): unknown {
+  if (error instanceof IntegrityError || error instanceof ObjectMissingError || error instanceof RemoteError) return error;
+  if (typeof (error as NodeJS.ErrnoException).path === 'string') return error;
+  return new RemoteError(`reading ${remote.locate(key)} failed: ${(error as Error).message}`, remote.display, { cause: error });
+}
