@@ -50,13 +50,14 @@ export function readActionInputs(environment: NodeJS.ProcessEnv, modes: readonly
       endpoint: core.getInput('s3-endpoint') || undefined,
       region: core.getInput('s3-region') || undefined,
       forcePathStyle: core.getInput('s3-force-path-style') === '' ? undefined : booleanInput('s3-force-path-style'),
+      timeoutSeconds: core.getInput('timeout') === '' ? undefined : countInput('timeout', 3600),
     },
     save: choiceInput('save', savePolicies, 'auto'),
     summary: core.getInput('summary') === '' ? true : booleanInput('summary'),
     failOnCacheError: core.getInput('fail-on-cache-error') === '' ? false : booleanInput('fail-on-cache-error'),
     scope: core.getInput('scope'),
     trustedRefs: core.getMultilineInput('trusted-refs'),
-    concurrency: core.getInput('concurrency') === '' ? defaultConcurrency : countInput('concurrency'),
+    concurrency: core.getInput('concurrency') === '' ? defaultConcurrency : countInput('concurrency', 256),
   };
 }
 
@@ -88,8 +89,8 @@ function choiceInput<T extends string>(name: string, choices: readonly T[], fall
   return value as T;
 }
 
-function countInput(name: string): number {
+function countInput(name: string, largest: number): number {
   const value = Number(core.getInput(name));
-  if (!Number.isSafeInteger(value) || value < 1 || value > 256) throw new UsageError(`the input "${name}" is "${core.getInput(name)}": use a whole number from 1 to 256`);
+  if (!Number.isSafeInteger(value) || value < 1 || value > largest) throw new UsageError(`the input "${name}" is "${core.getInput(name)}": use a whole number from 1 to ${largest}`);
   return value;
 }

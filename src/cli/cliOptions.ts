@@ -21,6 +21,7 @@ const stepOptionSpecs = {
   's3-region': { type: 'string' },
   's3-force-path-style': { type: 'boolean' },
   concurrency: { type: 'string' },
+  timeout: { type: 'string' },
   'fail-on-cache-error': { type: 'boolean', default: false },
   save: { type: 'string', default: 'auto' },
   json: { type: 'boolean', default: false },
@@ -56,9 +57,10 @@ export function stepContext(options: StepOptions, workingDirectory: string, envi
       endpoint: values['s3-endpoint'],
       region: values['s3-region'],
       forcePathStyle: values['s3-force-path-style'],
+      timeoutSeconds: values.timeout === undefined ? undefined : wholeNumber('--timeout', values.timeout, 3600),
     }),
     scope: planScope(environment, { scope: values.scope, trustedRefs: [], fallback: 'local' }),
-    concurrency: values.concurrency === undefined ? defaultConcurrency : concurrency(values.concurrency),
+    concurrency: values.concurrency === undefined ? defaultConcurrency : wholeNumber('--concurrency', values.concurrency, 256),
     failOnCacheError: values['fail-on-cache-error'],
     environment,
     progress: process.stderr.isTTY ? terminalProgress(process.stderr) : logProgress((line) => process.stderr.write(`stoat: ${line}\n`)),
@@ -77,8 +79,8 @@ export function defaultLocalStore(environment: NodeJS.ProcessEnv): string {
   return join(base, 'stoat');
 }
 
-function concurrency(text: string): number {
+function wholeNumber(option: string, text: string, largest: number): number {
   const value = Number(text);
-  if (!Number.isSafeInteger(value) || value < 1 || value > 256) throw new UsageError(`--concurrency is "${text}": use a whole number from 1 to 256`);
+  if (!Number.isSafeInteger(value) || value < 1 || value > largest) throw new UsageError(`${option} is "${text}": use a whole number from 1 to ${largest}`);
   return value;
 }

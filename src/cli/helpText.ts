@@ -14,6 +14,8 @@ Remote options:
   --s3-region REGION     (default: $AWS_REGION, else us-east-1)
   --s3-force-path-style  address buckets by path (default for custom endpoints)
   --concurrency N        transfers at once (default: 16)
+  --timeout SECONDS      how long an S3 request may wait for a byte before it fails
+                         and is retried, up to 3 attempts (default: 30)
   --fail-on-cache-error  fail when the remote fails, instead of running as on a miss
 
 Output options:

@@ -9,6 +9,7 @@ export interface S3Options {
   endpoint?: string;
   region?: string;
   forcePathStyle?: boolean;
+  timeoutSeconds?: number;
 }
 
 const supported = 's3://bucket/prefix, file:///absolute/path, or a directory path';

@@ -19,11 +19,14 @@ export interface S3Settings {
   endpoint?: string;
   region?: string;
   forcePathStyle?: boolean;
+  /** How long a request may go without a byte before it fails (and is retried). */
+  timeoutSeconds?: number;
 }
 
-const connectionTimeoutMs = 10_000;
 /** No byte for this long on an open request means the server has stalled. */
-const requestTimeoutMs = 60_000;
+export const defaultTimeoutSeconds = 30;
+/** The SDK's attempts per request: a stalled or failing server costs at most this many timeouts. */
+const attemptsPerRequest = 3;
 
 /**
  * S3 and S3-compatible servers. Credentials come from the SDK's default chain: the standard AWS
@@ -46,7 +49,13 @@ export class S3Remote implements Remote {
       // aws-chunked uploads that many S3-compatible servers refuse.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
-      requestHandler: { connectionTimeout: connectionTimeoutMs, requestTimeout: requestTimeoutMs },
+      maxAttempts: attemptsPerRequest,
+      requestHandler: {
+        connectionTimeout: Math.min(10, settings.timeoutSeconds ?? defaultTimeoutSeconds) * 1000,
+        requestTimeout: (settings.timeoutSeconds ?? defaultTimeoutSeconds) * 1000,
+        // Without this the handler only logs a stalled request and waits on.
+        throwOnRequestTimeout: true,
+      },
     });
   }
 
