@@ -21,17 +21,15 @@ export function openRemote(url: string, baseDirectory: string, s3: S3Options = {
   if (text === '') throw new UsageError(`the remote is empty: give ${supported}`);
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(text)?.[1]?.toLowerCase();
   if (scheme === undefined) return new FileRemote(isAbsolute(text) ? text : resolve(baseDirectory, text));
+  // `user:secret@` before the bucket, even where the secret holds a `/` that breaks URL parsing.
+  if (/^[^:]+:\/\/[^@]*:[^@]*@/.test(text)) throw credentialsError(text);
   let parsed: URL;
   try {
     parsed = new URL(text);
   } catch {
     throw new UsageError(`remote "${redact(text)}" is not a valid URL: give ${supported}`);
   }
-  if (parsed.username !== '' || parsed.password !== '') {
-    throw new UsageError(
-      `remote "${redact(text)}" has credentials in it: remove them from the URL and give them as AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or any AWS credential source)`,
-    );
-  }
+  if (parsed.username !== '' || parsed.password !== '') throw credentialsError(text);
   if (scheme === 'file') {
     if (parsed.host !== '') throw new UsageError(`remote "${text}" names host "${parsed.host}": a file URL must be file:///absolute/path`);
     return new FileRemote(fileURLToPath(parsed));
@@ -50,6 +48,12 @@ export function openRemote(url: string, baseDirectory: string, s3: S3Options = {
     return new S3Remote({ bucket, prefix: path === '' ? '' : `${path}/`, ...s3 });
   }
   throw new UsageError(`remote "${redact(text)}" uses "${scheme}://", which stoat does not support: give ${supported}`);
+}
+
+function credentialsError(text: string): UsageError {
+  return new UsageError(
+    `remote "${redact(text)}" has credentials in it: remove them from the URL and give them as AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or any AWS credential source)`,
+  );
 }
 
 /** Hides everything between `//` and the last `@`, so a pasted secret (which may hold `/`) never reaches a log. */
