@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type ScopePlan } from '../../src/core/scope.js';
 import { executeStep } from '../../src/engine/executeStep.js';
@@ -42,7 +42,7 @@ async function newStep(): Promise<{ definition: StepDefinition; remoteRoot: stri
   };
 }
 
-async function run(step: { definition: StepDefinition; remoteRoot: string }, scope: ScopePlan, save: 'auto' | 'always' = 'auto') {
+async function run(step: { definition: StepDefinition; remoteRoot: string }, scope: ScopePlan, save: 'auto' | 'always' | 'never' = 'auto') {
   await rm(join(step.definition.workingDirectory, 'out'), { recursive: true, force: true });
   const remote = openRemote(step.remoteRoot, root);
   return executeStep(step.definition, { remote, scope, concurrency: 4, failOnCacheError: false, environment: process.env }, save);
@@ -89,6 +89,28 @@ describe('scopes keep untrusted runs from planting what trusted runs restore', (
   test('a fork is recognised by its head repository even when the payload does not flag it', async () => {
     const plan = await githubPlan('pull_request', 'refs/pull/10/merge', pullRequest(10, 'stranger/pipeline', false));
     assert.deepEqual([plan.write, plan.fork], ['pr-10', true]);
+  });
+
+  test('a manifest planted one folder deeper than the trusted scope is not a trusted entry', async () => {
+    const step = await newStep();
+    const fromPullRequest = await run(step, await githubPlan('pull_request', 'refs/pull/12/merge', pullRequest(12, 'octo/pipeline', false)));
+    const planted = fromPullRequest.outputs[0]!.manifest!;
+    const manifest = JSON.parse(await readFile(planted, 'utf8'));
+    const trustedManifest = JSON.stringify({ ...manifest, scope: 'trusted' });
+    // A bucket policy that lets pull requests write `…/pr-*` allows this key: it must not count.
+    const deeper = planted.replace('/pr-12/', '/trusted/pr-12/');
+    await mkdir(dirname(deeper), { recursive: true });
+    await writeFile(deeper, trustedManifest);
+    const push = await githubPlan('push', 'refs/heads/main', { repository });
+    const ignored = await run(step, push, 'never');
+    assert.equal(ignored.status, 'miss', 'the planted manifest is not restored');
+    // The same manifest at the real trusted key would be restored: the check above can fail.
+    await rm(dirname(deeper), { recursive: true });
+    const exact = planted.replace('/pr-12/', '/trusted/');
+    await mkdir(dirname(exact), { recursive: true });
+    await writeFile(exact, trustedManifest);
+    const restored = await run(step, push);
+    assert.equal(restored.status, 'hit', restored.reason);
   });
 
   test('pull_request_target and workflow_run on the default branch are not trusted', async () => {

@@ -35,7 +35,8 @@ export async function findResult(remote: Remote, key: string, outputs: readonly 
   const unusable: string[] = [];
   const notes: string[] = [];
   for (const scope of scopes) {
-    const listings = await mapConcurrently(outputs, concurrency, (output) => remote.list(manifestPrefix(output, key, scope)));
+    const prefixes = outputs.map((output) => manifestPrefix(output, key, scope));
+    const listings = await mapConcurrently(prefixes, concurrency, (prefix) => remote.list(prefix));
     const absent = outputs.filter((_, index) => listings[index]!.length === 0);
     if (absent.length === outputs.length) {
       notes.push(`nothing saved in scope "${scope}"`);
@@ -46,16 +47,18 @@ export async function findResult(remote: Remote, key: string, outputs: readonly 
       continue;
     }
     const candidates = outputs.flatMap((output, index) =>
-      listings[index]!.filter((object) => treeOfManifestKey(object.key) !== undefined).map((object) => ({ output, object: object.key, size: object.size })),
+      listings[index]!
+        .filter((object) => treeOfManifestKey(prefixes[index]!, object.key) !== undefined)
+        .map((object) => ({ output, object: object.key, size: object.size, tree: treeOfManifestKey(prefixes[index]!, object.key)! })),
     );
     const unusableBefore = unusable.length;
-    const read = await mapConcurrently(candidates, concurrency, async ({ output, object, size }) => {
+    const read = await mapConcurrently(candidates, concurrency, async ({ output, object, size, tree }) => {
       try {
         // The listing already says how large it is: no need to read a huge one to refuse it.
         if (size > maximumManifestBytes) throw new RangeError(`it is ${size} bytes, more than the ${maximumManifestBytes} a manifest may have`);
         const text = await readText(remote, object, maximumManifestBytes);
         const manifest = parseManifest(text, { output, key, scope });
-        if (treeOfManifestKey(object) !== manifest.tree) throw new IntegrityError(`its name does not match its tree hash ${manifest.tree}`);
+        if (tree !== manifest.tree) throw new IntegrityError(`its name does not match its tree hash ${manifest.tree}`);
         return { manifest, location: remote.locate(object) };
       } catch (error) {
         if (!(error instanceof IntegrityError || error instanceof ObjectMissingError || error instanceof RangeError)) throw error;

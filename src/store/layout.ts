@@ -15,9 +15,16 @@ export function outputPrefix(output: string): string {
   return `${layoutRoot}/outputs/${encodeURIComponent(output)}/`;
 }
 
-/** The command key, scope and tree hash a manifest key names, or undefined for another key. */
-export function parseManifestKey(key: string): { key: string; scope: string; tree: string } | undefined {
-  const match = /\/([0-9a-f]{64})\/([^/]+)\/([0-9a-f]{64})\.json$/.exec(key);
+/**
+ * The command key, scope and tree hash named by a key listed under `outputPrefix(output)`, or
+ * undefined for anything else. The match is exact, segment by segment: a key with extra segments
+ * (`…/<key>/trusted/pr-1/<tree>.json`, which a policy written for `pr-*` might let an untrusted
+ * job write) is no manifest of the trusted scope.
+ */
+export function parseManifestKey(output: string, key: string): { key: string; scope: string; tree: string } | undefined {
+  const prefix = outputPrefix(output);
+  if (!key.startsWith(prefix)) return undefined;
+  const match = /^([0-9a-f]{64})\/([^/]+)\/([0-9a-f]{64})\.json$/.exec(key.slice(prefix.length));
   return match === null ? undefined : { key: match[1]!, scope: match[2]!, tree: match[3]! };
 }
 
@@ -30,9 +37,10 @@ export function manifestKey(output: string, key: string, scope: string, tree: st
   return `${manifestPrefix(output, key, scope)}${tree}.json`;
 }
 
-/** The tree hash a manifest key names, or undefined for a key that is not a manifest. */
-export function treeOfManifestKey(key: string): string | undefined {
-  return /\/([0-9a-f]{64})\.json$/.exec(key)?.[1];
+/** The tree hash named by a key listed under `manifestPrefix(output, key, scope)`: exactly `<tree>.json`. */
+export function treeOfManifestKey(prefix: string, key: string): string | undefined {
+  if (!key.startsWith(prefix)) return undefined;
+  return /^([0-9a-f]{64})\.json$/.exec(key.slice(prefix.length))?.[1];
 }
 
 export function blobKey(sha256: string): string {

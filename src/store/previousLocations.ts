@@ -21,10 +21,10 @@ export function objectKeyOf(location: StoredLocation): string {
 export async function findPreviousLocations(remote: Remote, output: string, scopes: readonly string[], damaged: ReadonlySet<string>, concurrency: number): Promise<Map<string, StoredLocation>> {
   const locations = new Map<string, StoredLocation>();
   const newest = (await remote.list(outputPrefix(output)))
-    .filter((object) => scopes.includes(parseManifestKey(object.key)?.scope ?? ''))
+    .filter((object) => scopes.includes(parseManifestKey(output, object.key)?.scope ?? ''))
     .sort((a, b) => b.modified - a.modified)[0];
   if (newest === undefined) return locations;
-  const named = parseManifestKey(newest.key)!;
+  const named = parseManifestKey(output, newest.key)!;
   let files: ManifestFile[];
   try {
     files = parseManifest(await readText(remote, newest.key, maximumManifestBytes), { output, key: named.key, scope: named.scope }).files;
