@@ -2,6 +2,7 @@ import { executeStep } from '../engine/executeStep.js';
 import { restoreOnly } from '../engine/restoreOnly.js';
 import { actionContext } from './actionContext.js';
 import { readActionInputs } from './actionInputs.js';
+import { closeHashPool } from '../core/hashPool.js';
 import { failAction } from './failAction.js';
 import { publishReport } from './publishReport.js';
 import { saveStepState } from './stepState.js';
@@ -18,5 +19,7 @@ export async function actionMain(): Promise<void> {
     if (report.exit_code !== null && report.exit_code !== 0) core.setFailed(`the command failed with exit code ${report.exit_code}; nothing was saved`);
   } catch (error) {
     failAction(error);
+  } finally {
+    await closeHashPool();
   }
 }

@@ -4,6 +4,7 @@ import { type StepReport } from '../core/stepReport.js';
 import { saveStep } from '../engine/saveStep.js';
 import { actionContext } from './actionContext.js';
 import { readActionInputs } from './actionInputs.js';
+import { closeHashPool } from '../core/hashPool.js';
 import { failAction } from './failAction.js';
 import { publishReport } from './publishReport.js';
 import { loadStepState } from './stepState.js';
@@ -24,5 +25,7 @@ export async function actionPost(): Promise<void> {
     }
   } catch (error) {
     failAction(error);
+  } finally {
+    await closeHashPool();
   }
 }

@@ -1,6 +1,7 @@
 import { saveOnly } from '../engine/saveOnly.js';
 import { actionContext } from './actionContext.js';
 import { readActionInputs } from './actionInputs.js';
+import { closeHashPool } from '../core/hashPool.js';
 import { failAction } from './failAction.js';
 import { publishReport } from './publishReport.js';
 
@@ -12,5 +13,7 @@ export async function actionSave(): Promise<void> {
     await publishReport(report, process.env, { summary: inputs.summary });
   } catch (error) {
     failAction(error);
+  } finally {
+    await closeHashPool();
   }
 }

@@ -1,4 +1,5 @@
 import { errorMessage, UsageError } from '../core/errors.js';
+import { closeHashPool } from '../core/hashPool.js';
 import { CacheFailure } from '../engine/cacheFailure.js';
 import { renderText } from '../report/terminalSummary.js';
 import { type CommandOutcome } from './commandOutcome.js';
@@ -31,6 +32,15 @@ export async function runCli(args: string[]): Promise<number> {
     process.stderr.write(`stoat: unknown command "${name}": use exec, restore, save, hash or verify (see stoat --help)\n`);
     return 2;
   }
+  try {
+    return await runCommand(name, command, rest);
+  } finally {
+    // The hashing threads would otherwise linger until idle; a command is done when it returns.
+    await closeHashPool();
+  }
+}
+
+async function runCommand(name: string, command: (args: string[]) => Promise<CommandOutcome>, rest: string[]): Promise<number> {
   try {
     return print(await command(rest));
   } catch (error) {

@@ -2,8 +2,7 @@ import { basename } from 'node:path';
 import { lstat } from 'node:fs/promises';
 import { type DeclaredPath } from './declaredPath.js';
 import { UsageError } from './errors.js';
-import { sha256File } from './fileHash.js';
-import { mapConcurrently } from './mapConcurrently.js';
+import { hashFilesSha256 } from './hashPool.js';
 import { treeHash, type TreeEntry } from './treeHash.js';
 import { walkFiles } from './walkFiles.js';
 
@@ -19,8 +18,6 @@ export interface OutputSnapshot {
   tree: string;
   bytes: number;
 }
-
-const hashingConcurrency = 8;
 
 export async function snapshotOutput(declared: DeclaredPath): Promise<OutputSnapshot> {
   const what = `output "${declared.relative}"`;
@@ -39,10 +36,8 @@ export async function snapshotOutput(declared: DeclaredPath): Promise<OutputSnap
   } else {
     throw new UsageError(`${what} is not a regular file or directory (a symbolic link, socket or device): outputs must be files or directories`);
   }
-  const files = await mapConcurrently(found, hashingConcurrency, async (file) => {
-    const { size, sha256 } = await sha256File(file.absolute);
-    return { path: file.path, absolute: file.absolute, size, sha256, mode: file.mode };
-  });
+  const digests = await hashFilesSha256(found.map((file) => file.absolute));
+  const files = found.map((file, index) => ({ path: file.path, absolute: file.absolute, size: digests[index]!.size, sha256: digests[index]!.sha256, mode: file.mode }));
   return {
     output: declared.relative,
     kind,

@@ -14,7 +14,7 @@ export function formatBytes(bytes: number): string {
 }
 
 function shownNumber(value: number, unit: number): string {
-  return unit === 0 ? String(value) : value.toFixed(value < 10 ? 2 : 1);
+  return unit === 0 ? String(Math.round(value)) : value.toFixed(value < 10 ? 2 : 1);
 }
 
 export function formatDuration(milliseconds: number): string {
