@@ -18,7 +18,8 @@ export interface DownloadTask {
  */
 export class MemberWriter {
   private handle: FileHandle | undefined;
-  private readonly hash: Hash = createHash('sha256');
+  // Made on the first byte: a restore of 100,000 files holds that many writers at once.
+  private hash: Hash | undefined;
   private received = 0;
 
   constructor(
@@ -40,6 +41,7 @@ export class MemberWriter {
       throw new IntegrityError(`${this.shownKey} holds more bytes than the ${this.size} the manifest gives for ${JSON.stringify(this.tasks[0]!.file.path)}`, this.objectKey);
     }
     this.handle ??= await open(this.tasks[0]!.destination, 'wx', 0o600);
+    this.hash ??= createHash('sha256');
     this.hash.update(bytes);
     this.received += bytes.length;
     let written = 0;
@@ -53,7 +55,7 @@ export class MemberWriter {
     if (this.received !== this.size) {
       throw new IntegrityError(`${this.shownKey} holds ${this.received} bytes where the manifest gives ${this.size} for ${JSON.stringify(first.file.path)}`, this.objectKey);
     }
-    const sha256 = this.hash.digest('hex');
+    const sha256 = (this.hash ?? createHash('sha256')).digest('hex');
     if (sha256 !== first.file.sha256) {
       throw new IntegrityError(`${this.shownKey} does not match its sha256 for ${JSON.stringify(first.file.path)} (got ${sha256}): the object is damaged`, this.objectKey);
     }

@@ -14,7 +14,7 @@ export const packMaximumBytes = 32 * 1024 * 1024;
 export const rangedDownloadThreshold = 64 * 1024 * 1024;
 export const downloadPartSize = 8 * 1024 * 1024;
 /** Packs assembled at once: each holds up to packMaximumBytes in memory. */
-export const packsInFlight = 3;
+export const packsInFlight = 2;
 
 export interface PackCandidate {
   path: string;
