@@ -43,10 +43,10 @@ export class CountingRemote implements Remote {
     return this.inner.read(key, range);
   }
 
-  async writeIfAbsent(key: string, source: WriteSource): Promise<boolean> {
+  async writeIfAbsent(key: string, source: WriteSource, contentAddressed?: boolean): Promise<boolean> {
     // The existence check inside writeIfAbsent is a request of its own.
     this.counts.exists++;
-    const written = await this.inner.writeIfAbsent(key, source);
+    const written = await this.inner.writeIfAbsent(key, source, contentAddressed);
     if (written) {
       this.counts.write++;
       this.bytesWritten += 'file' in source ? source.size : source.bytes.length;

@@ -5,7 +5,7 @@ import { type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { randomBytes } from 'node:crypto';
 import { ObjectMissingError, RemoteError } from '../core/errors.js';
-import { type ByteRange, type ListedObject, type Remote, type WriteSource } from './remote.js';
+import { type ByteRange, type ListedObject, type Remote, sourceLength, type WriteSource } from './remote.js';
 
 /** A remote in a directory: on the runner's disk, a mounted volume, or a laptop's cache folder. */
 export class FileRemote implements Remote {
@@ -71,8 +71,13 @@ export class FileRemote implements Remote {
    * Writes to a temporary file beside the target, then links it into place: a link fails when the
    * name exists, so two writers never overwrite each other and readers never see a partial object.
    */
-  async writeIfAbsent(key: string, source: WriteSource): Promise<boolean> {
-    if (await this.exists(key)) return false;
+  async writeIfAbsent(key: string, source: WriteSource, contentAddressed = false): Promise<boolean> {
+    const existing = await stat(this.locate(key)).catch(() => undefined);
+    if (existing?.isFile() === true) {
+      if (!contentAddressed || existing.size === sourceLength(source)) return false;
+      await this.replace(key, source);
+      return true;
+    }
     return this.writeThrough(key, source, async (temporary, path) => {
       try {
         await link(temporary, path);

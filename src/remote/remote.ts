@@ -32,10 +32,12 @@ export interface Remote {
   exists(key: string): Promise<boolean>;
   read(key: string, range?: ByteRange): Promise<Readable>;
   /**
-   * Writes the object unless one with that key exists: `false` when it did. Names are hashes of
-   * content, so an existing object already holds these bytes.
+   * Writes the object unless one with that key exists: `false` when it did. For a content-addressed
+   * object (a blob or pack, named by the hash of its bytes) an existing object of another length
+   * cannot hold those bytes: it is what an interrupted upload left on a server that keeps partial
+   * writes, and it is replaced.
    */
-  writeIfAbsent(key: string, source: WriteSource): Promise<boolean>;
+  writeIfAbsent(key: string, source: WriteSource, contentAddressed?: boolean): Promise<boolean>;
   /**
    * Writes the object whatever is there, atomically. Only for repairing an object whose bytes were
    * found not to match its name: an object that matches is never written again.
@@ -43,6 +45,10 @@ export interface Remote {
   replace(key: string, source: WriteSource): Promise<void>;
   /** Where an object is, for the summary. */
   locate(key: string): string;
+}
+
+export function sourceLength(source: WriteSource): number {
+  return 'file' in source ? source.size : source.bytes.length;
 }
 
 /** Reads a whole small object, refusing one larger than `maximumBytes`. */

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { IntegrityError, ObjectMissingError, RemoteConfigurationError, RemoteError } from '../core/errors.js';
 import { multipartThreshold, uploadInParts } from './s3Multipart.js';
-import { type ByteRange, type ListedObject, type Remote, type WriteSource } from './remote.js';
+import { type ByteRange, type ListedObject, type Remote, sourceLength, type WriteSource } from './remote.js';
 
 export interface S3Settings {
   bucket: string;
@@ -82,11 +82,16 @@ export class S3Remote implements Remote {
   }
 
   async exists(key: string): Promise<boolean> {
+    return (await this.existingLength(key)) !== undefined;
+  }
+
+  /** The length of the object, or undefined when there is none. */
+  private async existingLength(key: string): Promise<number | undefined> {
     try {
-      await this.client.send(new HeadObjectCommand({ Bucket: this.settings.bucket, Key: this.settings.prefix + key }));
-      return true;
+      const answer = await this.client.send(new HeadObjectCommand({ Bucket: this.settings.bucket, Key: this.settings.prefix + key }));
+      return answer.ContentLength ?? 0;
     } catch (error) {
-      if (statusOf(error) === 404) return false;
+      if (statusOf(error) === 404) return undefined;
       throw this.failure(`check ${this.locate(key)}`, error);
     }
   }
@@ -116,8 +121,13 @@ export class S3Remote implements Remote {
    * Sends `If-None-Match: *` so that S3 itself refuses to overwrite; servers that ignore the header
    * are covered by the existence check before it, which is safe because names are content hashes.
    */
-  async writeIfAbsent(key: string, source: WriteSource): Promise<boolean> {
-    if (await this.exists(key)) return false;
+  async writeIfAbsent(key: string, source: WriteSource, contentAddressed = false): Promise<boolean> {
+    const existing = await this.existingLength(key);
+    if (existing !== undefined) {
+      if (!contentAddressed || existing === sourceLength(source)) return false;
+      await this.replace(key, source);
+      return true;
+    }
     try {
       await this.put(key, source, true);
       return true;

@@ -32,7 +32,7 @@ export async function uploadPack(remote: Remote, output: string, members: readon
   const key = packKey(sha256);
   let written = true;
   if (damaged.has(key)) await remote.replace(key, { bytes });
-  else written = await remote.writeIfAbsent(key, { bytes });
+  else written = await remote.writeIfAbsent(key, { bytes }, true);
   return { sha256, offsets, written };
 }
 

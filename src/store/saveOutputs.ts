@@ -137,7 +137,7 @@ async function uploadBlobs(request: SaveRequest, plan: SendingPlan, damaged: Rea
     const source = { file: file.absolute, size: file.size };
     let sent = true;
     if (damaged.has(key)) await request.remote.replace(key, source);
-    else sent = await request.remote.writeIfAbsent(key, source);
+    else sent = await request.remote.writeIfAbsent(key, source, true);
     if (sent) owner.transferredBytes += file.size;
     plan.sent.set(file.sha256, { blob: file.sha256 });
     progress.advance(file.size, 1);
