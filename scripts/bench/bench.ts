@@ -1,0 +1,191 @@
+// The benchmark: stoat against the AWS CLI on the same s3rver, and stoat hash against coreutils.
+//   node --import tsx scripts/bench/bench.ts [--quick] [--runs N] [--peer-on-d3]
+// A full run writes BENCHMARKS.md; --quick uses small data and only prints. See BENCHMARKS.md for
+// what is measured and how.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { type BenchContext, type DatasetPlan, runDatasetPlan, type StepResult } from './cases.js';
+import { datasetSpecs, type Dataset, type DatasetName, loadDataset } from './datasets.js';
+import { benchmarksDocument, collectFailures, collectServerErrors, type Outcome, resultTables } from './document.js';
+import { runHashing } from './hashing.js';
+import { describeMachine } from './machine.js';
+import { measureProxyOverhead } from './proxyOverhead.js';
+import { judgeTargets, summarizeCases, summarizeHashing } from './results.js';
+import { startCountingProxy, startS3rver } from './services.js';
+import { formatBytes } from './table.js';
+import { findAwsCli, type Step } from './tools.js';
+
+const repository = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const benchDirectory = join(repository, '.bench');
+const bucket = 'bench';
+
+const allSteps: Step[] = ['cold-save', 'restore-empty', 'restore-present', 'save-unchanged', 'save-changed'];
+// 1% of one file is the whole file: on D1 that case would repeat the cold save.
+const repeatSteps: Step[] = ['cold-save', 'restore-empty', 'restore-present', 'save-unchanged'];
+const scaleSteps: Step[] = ['cold-save', 'restore-empty'];
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+interface Options {
+  quick: boolean;
+  runs: number;
+  peerOnD3: boolean;
+}
+
+function parseOptions(): Options {
+  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, runs: { type: 'string', default: '3' }, 'peer-on-d3': { type: 'boolean', default: false } } });
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a whole number of at least 1, not ${values.runs}`);
+  return { quick: values.quick, runs, peerOnD3: values['peer-on-d3'] };
+}
+
+function fileDigest(path: string): string | null {
+  return existsSync(path) ? createHash('sha256').update(readFileSync(path)).digest('hex') : null;
+}
+
+/**
+ * A copy of the built bundle, taken now: dist/ may be rebuilt by others while the bench runs, and
+ * one run must measure one build. A rebuild deletes dist/ first, so a copy is kept only once the
+ * bundle is there and unchanged across the copy; the bench waits out a rebuild in progress.
+ */
+async function snapshotBundle(): Promise<string> {
+  const dist = join(repository, 'dist');
+  const snapshot = join(benchDirectory, 'stoat-dist');
+  for (let attempt = 1; attempt <= 60; attempt += 1) {
+    const before = fileDigest(join(dist, 'stoat', 'index.js'));
+    if (before !== null && existsSync(join(dist, 'cli', 'index.js'))) {
+      await rm(snapshot, { recursive: true, force: true });
+      await cp(dist, snapshot, { recursive: true });
+      if (fileDigest(join(dist, 'stoat', 'index.js')) === before && fileDigest(join(snapshot, 'stoat', 'index.js')) === before) return snapshot;
+    }
+    if (attempt === 1) log('dist/ is missing or changing (a rebuild?): waiting for it');
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+  }
+  throw new Error(`${dist} has no stable build (cli/index.js and stoat/index.js): run npm run build first`);
+}
+
+/**
+ * D3 is the scale set: what matters is how stoat's time per file compares with D2's, so it runs
+ * the cold save and restore only. aws on D3 means 100,000 PUTs and then GETs at several ms of
+ * s3rver CPU each, most of an hour per run, so it is measured only with --peer-on-d3.
+ */
+function plans(datasets: Map<DatasetName, Dataset>, options: Options): { plans: DatasetPlan[]; notes: string[] } {
+  const { quick, runs, peerOnD3 } = options;
+  const notes = [
+    'D1 has no "1% changed" case: 1% of one file is the whole file, the cold save again.',
+    `D3 runs the cold save and the restore into an empty directory only${peerOnD3 ? '' : ', and stoat only (aws on D3: `--peer-on-d3`)'}; stoat's D3 time per file is compared with its D2 time per file.`,
+  ];
+  return {
+    plans: [
+      { dataset: datasets.get('d1')!, steps: repeatSteps, stoatRuns: runs, awsRuns: runs },
+      { dataset: datasets.get('d2')!, steps: allSteps, stoatRuns: runs, awsRuns: runs },
+      { dataset: datasets.get('d3')!, steps: scaleSteps, stoatRuns: runs, awsRuns: peerOnD3 ? runs : 0, slowRunSeconds: quick ? undefined : 8 * 60 },
+    ],
+    notes,
+  };
+}
+
+async function main(): Promise<number> {
+  const started = performance.now();
+  const loadAtStart = loadavg();
+  const options = parseOptions();
+  const { quick, runs } = options;
+  log(`stoat bench (${quick ? 'quick' : 'full'}, ${runs} runs); load average at start ${loadAtStart.map((value) => value.toFixed(2)).join(', ')}`);
+
+  const workDirectory = join(benchDirectory, 'work');
+  const s3Directory = join(benchDirectory, 's3rver');
+  await rm(workDirectory, { recursive: true, force: true });
+  await rm(s3Directory, { recursive: true, force: true });
+  await mkdir(workDirectory, { recursive: true });
+  await mkdir(s3Directory, { recursive: true });
+
+  const bundle = await snapshotBundle();
+  const stoatCli = join(bundle, 'cli', 'index.js');
+  const datasetRoot = join(benchDirectory, 'datasets', quick ? 'quick' : 'full');
+  await mkdir(datasetRoot, { recursive: true });
+  const datasets = new Map<DatasetName, Dataset>();
+  for (const spec of datasetSpecs(quick)) datasets.set(spec.name, await loadDataset(spec, datasetRoot, log));
+
+  const aws = findAwsCli();
+  log(aws === null ? 'aws: not found; measuring stoat only' : `aws: ${aws.version} (${aws.path})`);
+  const machine = describeMachine(aws, join(bundle, 'stoat', 'index.js'), loadAtStart);
+
+  const s3rver = await startS3rver(s3Directory, bucket);
+  const proxy = await startCountingProxy(s3rver.port);
+  const runId = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').toLowerCase();
+  const s3Url = `http://127.0.0.1:${s3rver.port}`;
+  // Far above any healthy command (the slowest, aws on D2, takes a minute or two), far below "forever".
+  const commandTimeoutSeconds = options.peerOnD3 ? 90 * 60 : quick ? 60 : 10 * 60;
+  const context: BenchContext = { stoatCli, aws, proxy, bucket, s3Url, s3Directory, benchDirectory, workDirectory, runId, commandTimeoutSeconds, log };
+  const results: StepResult[] = [];
+  const plan = plans(datasets, options);
+  let hashing;
+  let overhead;
+  try {
+    for (const datasetPlan of plan.plans) {
+      log(`${datasetPlan.dataset.spec.name}: ${datasetPlan.steps.join(', ')}`);
+      const outcome = await runDatasetPlan(context, datasetPlan);
+      results.push(...outcome.results);
+      plan.notes.push(...outcome.notes);
+    }
+    // Only the full run pays for this probe: it would take a quick run past its 2 minutes.
+    if (!quick) {
+      log('proxy overhead');
+      overhead = await measureProxyOverhead(context, datasets.get('d1')!, s3Url, runs);
+    }
+    log('hashing');
+    hashing = await runHashing([datasets.get('d1')!, datasets.get('d2')!], stoatCli, workDirectory, runs, commandTimeoutSeconds, log);
+  } finally {
+    await proxy.stop();
+    await s3rver.stop();
+    await rm(s3Directory, { recursive: true, force: true });
+    await rm(workDirectory, { recursive: true, force: true });
+  }
+
+  const cases = summarizeCases(results);
+  const hashingSummary = summarizeHashing(hashing);
+  const failures = collectFailures(results);
+  if (hashing.failure !== undefined) failures.push(`hashing: ${hashing.failure}`);
+  if (overhead !== undefined && 'failure' in overhead) failures.push(overhead.failure);
+  const loads = results.map((result) => result.loadAfter);
+  const peakLoad = loads.length === 0 ? null : Math.max(...loads);
+  if (peakLoad !== null && peakLoad > machine.cores) {
+    plan.notes.push(`The machine was shared with other work during the run (1-minute load average up to ${peakLoad.toFixed(1)} on ${machine.cores} cores): absolute times are noisy; the ratios compare runs made minutes apart under similar load.`);
+  }
+  const rawResultsPath = join(benchDirectory, `results-${quick ? 'quick' : 'full'}-${runId}.json`);
+  const outcome: Outcome = {
+    quick, machine: { ...machine, loadAtEnd: loadavg(), peakLoad }, datasets, cases, hashing: hashingSummary,
+    hashedFiles: hashing.files, hashedBytes: hashing.bytes,
+    targets: judgeTargets({ cases, hashing: hashingSummary, datasets, formatBytes }),
+    failures, serverErrors: collectServerErrors(results), durationSeconds: (performance.now() - started) / 1000, planNotes: plan.notes,
+    rawResultsPath: relative(repository, rawResultsPath),
+    proxyOverhead: overhead === undefined || 'failure' in overhead ? null : overhead,
+  };
+  await writeFile(rawResultsPath, JSON.stringify({ machine: outcome.machine, quick, runs, datasets: [...datasets.values()].map(({ spec, totalBytes }) => ({ spec, totalBytes })), results, hashing, proxyOverhead: overhead }, null, 2));
+  if (quick) process.stdout.write('(quick data: smaller than the datasets the targets are set for)\n\n');
+  process.stdout.write(`${resultTables(outcome)}\n`);
+  if (!quick) {
+    await writeFile(join(repository, 'BENCHMARKS.md'), benchmarksDocument(outcome));
+    log('wrote BENCHMARKS.md');
+  }
+  log(`done in ${outcome.durationSeconds.toFixed(0)} s; raw results in ${outcome.rawResultsPath}`);
+  return failures.length === 0 ? 0 : 1;
+}
+
+// Exiting through process.exit runs the handlers that stop s3rver and the proxy.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130));
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    log(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  },
+);

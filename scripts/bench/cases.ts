@@ -1,0 +1,184 @@
+// The transfer cases: for each dataset, each run and each tool, one sequence of steps on a fresh
+// remote prefix (cold save, restore into an empty directory, restore again, save again, save after a
+// change), each step measured, and every restored tree checked byte for byte against the dataset.
+import { mkdir, rm } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { type Dataset, type DatasetName, writeChangedCopy } from './datasets.js';
+import { measure, type Measurement } from './measure.js';
+import { type CountingProxy } from './services.js';
+import { type AwsCli, awsEnvironment, awsInvocation, type Step, type StepContext, stoatEnvironment, stoatInvocation, type Tool } from './tools.js';
+import { checkRestoredTree } from './treeCheck.js';
+import { type Traffic } from './traffic.js';
+
+export interface StepResult {
+  dataset: DatasetName;
+  tool: Tool;
+  step: Step;
+  run: number;
+  wallMs: number;
+  peakRssBytes: number | null;
+  traffic: Traffic;
+  /** From stoat's `--json` report. */
+  report?: { status: string; transferredBytes: number; durationsMs: Record<string, number> };
+  /** For `save-changed`: what was rewritten. */
+  changed?: { files: number; bytes: number };
+  /** Why the step does not count: a failed command, a miss where a hit was due, wrong bytes. */
+  failure?: string;
+  /** The 1-minute load average right after the step: the machine may be shared. */
+  loadAfter: number;
+  timedOut?: boolean;
+}
+
+export interface BenchContext {
+  stoatCli: string;
+  aws: AwsCli | null;
+  proxy: CountingProxy;
+  bucket: string;
+  /** s3rver's own URL, for measuring what the proxy costs. */
+  s3Url: string;
+  /** s3rver's storage directory: a finished run's prefix is deleted there to save disk. */
+  s3Directory: string;
+  benchDirectory: string;
+  workDirectory: string;
+  /** Distinguishes this invocation's keys and prefixes. */
+  runId: string;
+  /** A command still running after this long is killed and its step fails. */
+  commandTimeoutSeconds: number;
+  log(line: string): void;
+}
+
+export interface DatasetPlan {
+  dataset: Dataset;
+  steps: Step[];
+  stoatRuns: number;
+  /** May be fewer than stoat's where a peer run takes too long (D3); 0 skips the peer. */
+  awsRuns: number;
+  /**
+   * A tool whose run took longer than this is not run again on this dataset: on a scale set, one run
+   * of an engine that makes a request per file can take most of an hour, and one run is a result.
+   */
+  slowRunSeconds?: number;
+}
+
+export interface PlanOutcome {
+  results: StepResult[];
+  /** What was cut short, to be stated beside the numbers. */
+  notes: string[];
+}
+
+interface StoatReport {
+  status: string;
+  outputs: { transferred_bytes: number }[];
+  durations_ms: Record<string, number>;
+}
+
+const restoreSteps: ReadonlySet<Step> = new Set(['restore-empty', 'restore-present']);
+
+/** The stoat report, or why the step failed. */
+function readStoatReport(step: Step, measurement: Measurement): { report?: StepResult['report']; failure?: string } {
+  let parsed: StoatReport;
+  try {
+    parsed = JSON.parse(measurement.stdout) as StoatReport;
+  } catch {
+    return { failure: `stoat printed no JSON report: ${measurement.stderr.trim().slice(0, 500)}` };
+  }
+  const report = {
+    status: parsed.status,
+    transferredBytes: parsed.outputs.reduce((sum, output) => sum + output.transferred_bytes, 0),
+    durationsMs: parsed.durations_ms,
+  };
+  if (parsed.status === 'error') return { report, failure: `stoat reported an error: ${measurement.stderr.trim().slice(0, 500)}` };
+  if (restoreSteps.has(step) && parsed.status !== 'hit') return { report, failure: `stoat restore was a ${parsed.status}, not a hit` };
+  return { report };
+}
+
+async function runStep(context: BenchContext, tool: Tool, step: Step, run: number, stepContext: StepContext): Promise<StepResult> {
+  const { dataset } = stepContext;
+  let changed: StepResult['changed'];
+  if (step === 'save-changed') {
+    const copy = await writeChangedCopy(dataset, stepContext.changedRoot);
+    changed = { files: copy.files, bytes: copy.bytes };
+  }
+  const invocation = tool === 'stoat' ? stoatInvocation(context.stoatCli, step, stepContext) : awsInvocation(context.aws!, step, stepContext);
+  const environment = tool === 'stoat' ? stoatEnvironment() : awsEnvironment(context.benchDirectory);
+  const rssFile = join(context.workDirectory, `${stepContext.prefix}.rss`);
+  const measurement = await measure(invocation.argv, { cwd: invocation.cwd, env: environment, proxy: context.proxy, rssFile, timeoutMs: context.commandTimeoutSeconds * 1000 });
+  const result: StepResult = {
+    dataset: dataset.spec.name, tool, step, run,
+    wallMs: measurement.wallMs, peakRssBytes: measurement.peakRssBytes, traffic: measurement.traffic, changed, loadAfter: loadavg()[0]!,
+  };
+  if (measurement.timedOut) {
+    // A report on stdout means the work was done and only the exit never came.
+    const reported = tool === 'stoat' && readStoatReport(step, measurement).report !== undefined;
+    result.failure = `${tool} did not exit within ${context.commandTimeoutSeconds} s${reported ? ' although it had printed its report (it hangs after finishing)' : ''}; killed`;
+    result.timedOut = true;
+    return result;
+  }
+  if (measurement.exitCode !== 0) {
+    result.failure = `${tool} exited with code ${measurement.exitCode}: ${`${measurement.stderr}${measurement.stdout}`.trim().slice(0, 800)}`;
+    return result;
+  }
+  if (tool === 'stoat') Object.assign(result, readStoatReport(step, measurement));
+  if (result.failure === undefined && restoreSteps.has(step)) {
+    const problems = await checkRestoredTree(dataset, stepContext.restoreRoot);
+    if (problems.length > 0) result.failure = `${tool} restored a tree that differs from ${dataset.spec.name}: ${problems.join('; ')}`;
+  }
+  return result;
+}
+
+/** One run of one tool over one dataset: all its steps on a fresh prefix, then its data removed. */
+async function runSequence(context: BenchContext, plan: DatasetPlan, tool: Tool, run: number): Promise<StepResult[]> {
+  const prefix = `${tool}-${plan.dataset.spec.name}-${context.runId}-r${run}`;
+  const sequenceDirectory = join(context.workDirectory, prefix);
+  const stepContext: StepContext = {
+    dataset: plan.dataset, bucket: context.bucket, prefix, runId: `${context.runId}-r${run}`, proxyUrl: context.proxy.url,
+    restoreRoot: join(sequenceDirectory, 'restore'), changedRoot: join(sequenceDirectory, 'changed'),
+  };
+  await mkdir(stepContext.restoreRoot, { recursive: true });
+  const results: StepResult[] = [];
+  try {
+    for (const step of plan.steps) {
+      const result = await runStep(context, tool, step, run, stepContext);
+      results.push(result);
+      const seconds = (result.wallMs / 1000).toFixed(2);
+      const serverErrors = result.traffic.failures === 0 ? '' : ` (${result.traffic.failures} failed: ${result.traffic.failureDetails.join('; ')})`;
+      context.log(`  ${plan.dataset.spec.name} ${tool} run ${run} ${step}: ${seconds} s, ${result.traffic.requests} requests${serverErrors}${result.failure === undefined ? '' : ` FAILED: ${result.failure}`}`);
+      // The later steps of a sequence build on the earlier ones: after a failure they mean nothing.
+      if (result.failure !== undefined) break;
+    }
+  } finally {
+    await rm(sequenceDirectory, { recursive: true, force: true });
+    // s3rver keeps no index beside its files, so deleting a prefix's directory deletes its objects.
+    await rm(join(context.s3Directory, context.bucket, prefix), { recursive: true, force: true });
+  }
+  return results;
+}
+
+/** Every run of both tools over one dataset, alternating which tool goes first so drift in the machine's load falls on both. */
+export async function runDatasetPlan(context: BenchContext, plan: DatasetPlan): Promise<PlanOutcome> {
+  const results: StepResult[] = [];
+  const notes: string[] = [];
+  const runsOf: Record<Tool, number> = { stoat: plan.stoatRuns, aws: context.aws === null ? 0 : plan.awsRuns };
+  const name = plan.dataset.spec.name.toUpperCase();
+  for (let run = 1; run <= Math.max(runsOf.stoat, runsOf.aws); run += 1) {
+    const tools = (['stoat', 'aws'] as const).filter((tool) => run <= runsOf[tool]);
+    if (run % 2 === 0) tools.reverse();
+    for (const tool of tools) {
+      const started = performance.now();
+      results.push(...(await runSequence(context, plan, tool, run)));
+      const seconds = (performance.now() - started) / 1000;
+      // A command that hung once will hang again: more runs would only spend the timeout again.
+      if (results.some((result) => result.tool === tool && result.run === run && result.timedOut === true) && run < runsOf[tool]) {
+        notes.push(`${name}: ${tool} ran ${run} time(s), not ${runsOf[tool]}: a command of its run ${run} did not exit and was killed.`);
+        runsOf[tool] = run;
+        continue;
+      }
+      if (plan.slowRunSeconds !== undefined && seconds > plan.slowRunSeconds && run < runsOf[tool]) {
+        notes.push(`${name}: ${tool} ran ${run} time(s), not ${runsOf[tool]}: its run ${run} took ${(seconds / 60).toFixed(1)} minutes (limit ${(plan.slowRunSeconds / 60).toFixed(0)}), so its ${name} figures are not medians of 3.`);
+        runsOf[tool] = run;
+      }
+    }
+  }
+  return { results, notes };
+}

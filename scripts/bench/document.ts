@@ -1,0 +1,129 @@
+// The results as one Markdown text: printed after every run, and written to BENCHMARKS.md by a full one.
+import { type StepResult } from './cases.js';
+import { type Dataset, type DatasetName } from './datasets.js';
+import { machineLines, type Machine } from './machine.js';
+import { type ProxyOverhead } from './proxyOverhead.js';
+import { type CaseSummary, type HashingSummary, type TargetResult } from './results.js';
+import { casesTable, datasetsTable, hashingTable, requestsTable, targetsTable } from './table.js';
+
+export interface Outcome {
+  quick: boolean;
+  machine: Machine;
+  datasets: Map<DatasetName, Dataset>;
+  cases: CaseSummary[];
+  hashing: HashingSummary | null;
+  hashedFiles: number;
+  hashedBytes: number;
+  targets: TargetResult[];
+  failures: string[];
+  /** Requests that failed at the server (or the proxy) in steps that still succeeded. */
+  serverErrors: string[];
+  durationSeconds: number;
+  /** Plan details worth stating, such as fewer peer runs on D3. */
+  planNotes: string[];
+  rawResultsPath: string;
+  proxyOverhead: ProxyOverhead | null;
+}
+
+function overheadNote(overhead: ProxyOverhead | null): string[] {
+  if (overhead === null) return [];
+  const share = (overhead.proxiedMs / overhead.directMs - 1) * 100;
+  return [
+    `- What the proxy costs: stoat restoring D1 straight from s3rver took ${(overhead.directMs / 1000).toFixed(2)} s, through the proxy ` +
+      `${(overhead.proxiedMs / 1000).toFixed(2)} s (medians of ${overhead.runs} each, alternating): ${share >= 0 ? '+' : ''}${share.toFixed(0)}%.`,
+  ];
+}
+
+/** The tables alone, for the terminal. */
+export function resultTables(outcome: Outcome): string {
+  const parts = [
+    '## Targets', '', targetsTable(outcome.targets), '',
+    '## Transfers (medians)', '', casesTable(outcome.cases), '',
+    '## Hashing', '', hashingTable(outcome.hashing, outcome.hashedFiles, outcome.hashedBytes), '',
+    '## stoat’s requests', '', requestsTable(outcome.cases),
+  ];
+  if (outcome.failures.length > 0) parts.push('', '## Failures', '', ...outcome.failures.map((failure) => `- ${failure}`));
+  if (outcome.serverErrors.length > 0) {
+    parts.push('', '## Requests that did not go through at the first try, in steps that succeeded', '', ...outcome.serverErrors.map((line) => `- ${line}`));
+  }
+  return parts.join('\n');
+}
+
+/** The whole of BENCHMARKS.md. */
+export function benchmarksDocument(outcome: Outcome): string {
+  return [
+    '# Benchmarks',
+    '',
+    'Written by `npm run bench` (`node --import tsx scripts/bench/bench.ts`); do not edit by hand, run it again.',
+    `The run took ${(outcome.durationSeconds / 60).toFixed(1)} minutes, dataset generation and server start included.`,
+    '',
+    '## Machine',
+    '',
+    ...machineLines(outcome.machine),
+    '',
+    '## Datasets',
+    '',
+    'Fixed (DESIGN.md, "Benchmark datasets"), generated from a fixed seed (AES-128-CTR over zeros) and cached under `.bench/datasets/`.',
+    '',
+    datasetsTable(outcome.datasets),
+    '',
+    resultTables(outcome),
+    '',
+    '## How to run',
+    '',
+    '```sh',
+    'npm run build                      # the bench measures dist/, as a user runs it',
+    'apt-get install -y awscli          # the peer (Debian\'s AWS CLI v2); without it only stoat is measured',
+    'npm run bench                      # the full run: writes BENCHMARKS.md and .bench/results-*.json',
+    'npm run bench -- --quick           # small data, 3 runs, under 2 minutes; prints the tables only',
+    '```',
+    '',
+    'Exit code: 0 when every command succeeded and every restored tree matched its dataset, whatever the',
+    'targets; 1 when a command failed or a restore produced wrong bytes.',
+    '',
+    '## How it measures',
+    '',
+    '- Both clients talk to the same s3rver on loopback (one process) through a counting HTTP proxy (another',
+    '  process) that pipes bodies through and counts requests and body bytes per case. "Sent" is request',
+    '  bodies (uploads), "received" is response bodies (downloads: object bytes, listings and manifests).',
+    '  "File content" counts only stoat\'s blob and pack objects, so a restore that only read its manifest',
+    '  shows 0 there: the restore target is judged on it, the unchanged-save target on everything sent.',
+    '- stoat runs as a user runs it: `node dist/cli/index.js save|restore --command "bench <dataset> <run>"',
+    '  --outputs <dataset> --working-directory <dir> --remote s3://bench/<prefix> --s3-endpoint <proxy> --json`,',
+    '  from a copy of dist/ taken when the run starts (others may rebuild dist/ during a run).',
+    '- aws runs with its defaults (max_concurrent_requests 10, multipart threshold and chunk size 8 MiB, the',
+    '  classic transfer client: no config file is read) and `--only-show-errors`, so neither side draws',
+    '  progress. D1 uses `aws s3 cp` for the first save and restore and `aws s3 sync` for the repeats (cp',
+    '  always copies); everything else uses `aws s3 sync`. aws decides "unchanged" by size and time alone;',
+    '  stoat by sha256, so its repeat cases include hashing the dataset.',
+    '- Every run of every tool uses a fresh prefix and a fresh, empty restore directory, so "cold" is cold',
+    '  on the server side; the datasets themselves are in the page cache for both tools. Runs alternate',
+    '  which tool goes first. Times are medians of the runs; "peak RSS" is the largest over the runs',
+    '  (GNU time %M of the node process, or of the python process for aws).',
+    '- "1% changed": that many files (fixed seed) rewritten with new random bytes of the same size, in a',
+    '  hard-linked copy of the dataset; stoat saves it under a new command string into the same prefix,',
+    '  aws syncs it to the same prefix.',
+    '- Every restored tree, of both tools, is compared with the dataset file by file by sha256.',
+    '- Hashing: `stoat hash --json d1/data.bin d2` against `xargs -0 md5sum`, then `sha1sum`, then',
+    '  `sha256sum` over the same list, after one unmeasured read that puts every file in the page cache.',
+    ...overheadNote(outcome.proxyOverhead),
+    ...outcome.planNotes.map((note) => `- ${note}`),
+    `- Raw results: \`${outcome.rawResultsPath}\` (every run of every step, with its request counts by kind).`,
+    '',
+  ].join('\n');
+}
+
+export function collectFailures(results: StepResult[]): string[] {
+  return results.filter((result) => result.failure !== undefined).map((result) => `${result.dataset.toUpperCase()} ${result.tool} run ${result.run} ${result.step}: ${result.failure}`);
+}
+
+export function collectServerErrors(results: StepResult[]): string[] {
+  return results
+    .filter((result) => result.failure === undefined && (result.traffic.failures > 0 || result.traffic.proxyRetries > 0))
+    .map((result) => {
+      const what: string[] = [];
+      if (result.traffic.failures > 0) what.push(`${result.traffic.failures} answered with an error or failed at the proxy, and the client retried (${result.traffic.failureDetails.join('; ')})`);
+      if (result.traffic.proxyRetries > 0) what.push(`${result.traffic.proxyRetries} resent by the proxy itself after s3rver reset an idle kept-alive connection (the client saw nothing)`);
+      return `${result.dataset.toUpperCase()} ${result.tool} run ${result.run} ${result.step}: ${what.join('; ')}`;
+    });
+}
