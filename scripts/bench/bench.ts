@@ -51,7 +51,7 @@ function fileDigest(path: string): string | null {
 }
 
 /**
- * A copy of the built bundle, taken now: dist/ may be rebuilt by others while the bench runs, and
+ * A copy of the built bundle, taken now: dist/ may be rebuilt while the bench runs, and
  * one run must measure one build. A rebuild deletes dist/ first, so a copy is kept only once the
  * bundle is there and unchanged across the copy; the bench waits out a rebuild in progress.
  */

@@ -90,7 +90,7 @@ export function benchmarksDocument(outcome: Outcome): string {
     '  shows 0 there: the restore target is judged on it, the unchanged-save target on everything sent.',
     '- stoat runs as a user runs it: `node dist/cli/index.js save|restore --command "bench <dataset> <run>"',
     '  --outputs <dataset> --working-directory <dir> --remote s3://bench/<prefix> --s3-endpoint <proxy> --json`,',
-    '  from a copy of dist/ taken when the run starts (others may rebuild dist/ during a run).',
+    '  from a copy of dist/ taken when the run starts (so a rebuild during a run cannot mix two builds).',
     '- aws runs with its defaults (max_concurrent_requests 10, multipart threshold and chunk size 8 MiB, the',
     '  classic transfer client: no config file is read) and `--only-show-errors`, so neither side draws',
     '  progress. D1 uses `aws s3 cp` for the first save and restore and `aws s3 sync` for the repeats (cp',

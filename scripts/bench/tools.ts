@@ -26,7 +26,7 @@ export interface AwsCli {
   version: string;
 }
 
-/** Debian's awscli (v2) when installed, as the brief prefers; else whatever `aws` is on PATH. */
+/** Debian's awscli (v2) when installed, the peer DESIGN.md names; else whatever `aws` is on PATH. */
 export function findAwsCli(): AwsCli | null {
   const candidates = ['/usr/bin/aws'];
   const onPath = spawnSync('sh', ['-c', 'command -v aws'], { encoding: 'utf8' }).stdout.trim();
