@@ -1,6 +1,6 @@
 // The benchmark: stoat against the AWS CLI on the same s3rver, and stoat hash against coreutils.
-//   node --import tsx scripts/bench/bench.ts [--quick] [--runs N] [--peer-on-d3]
-// A full run writes BENCHMARKS.md; --quick uses small data and only prints. See BENCHMARKS.md for
+//   node --import tsx scripts/bench/bench.ts [--quick] [--runs N] [--peer-on-d3] [--only d1,d2,d3,hashing]
+// A full run writes BENCHMARKS.md; --quick and --only (a part of the run) only print. See BENCHMARKS.md for
 // what is measured and how.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { type BenchContext, type DatasetPlan, runDatasetPlan, type StepResult } from './cases.js';
 import { datasetSpecs, type Dataset, type DatasetName, loadDataset } from './datasets.js';
 import { benchmarksDocument, collectFailures, collectServerErrors, type Outcome, resultTables } from './document.js';
-import { runHashing } from './hashing.js';
+import { type HashingResult, runHashing } from './hashing.js';
 import { describeMachine } from './machine.js';
 import { measureProxyOverhead } from './proxyOverhead.js';
 import { judgeTargets, summarizeCases, summarizeHashing } from './results.js';
@@ -33,17 +33,29 @@ function log(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
+type Part = DatasetName | 'hashing';
+const allParts: readonly Part[] = ['d1', 'd2', 'd3', 'hashing'];
+
 interface Options {
   quick: boolean;
   runs: number;
   peerOnD3: boolean;
+  /** The parts to run; a run of only some of them measures what it can and writes no BENCHMARKS.md. */
+  only: ReadonlySet<Part>;
 }
 
 function parseOptions(): Options {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, runs: { type: 'string', default: '3' }, 'peer-on-d3': { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: { quick: { type: 'boolean', default: false }, runs: { type: 'string', default: '3' }, 'peer-on-d3': { type: 'boolean', default: false }, only: { type: 'string', default: allParts.join(',') } },
+  });
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a whole number of at least 1, not ${values.runs}`);
-  return { quick: values.quick, runs, peerOnD3: values['peer-on-d3'] };
+  const only = new Set<Part>();
+  for (const name of values.only.split(',').map((part) => part.trim().toLowerCase())) {
+    if (!(allParts as readonly string[]).includes(name)) throw new Error(`--only takes a comma-separated list of ${allParts.join(', ')}, not ${JSON.stringify(name)}`);
+    only.add(name as Part);
+  }
+  return { quick: values.quick, runs, peerOnD3: values['peer-on-d3'], only };
 }
 
 function fileDigest(path: string): string | null {
@@ -82,14 +94,12 @@ function plans(datasets: Map<DatasetName, Dataset>, options: Options): { plans: 
     'D1 has no "1% changed" case: 1% of one file is the whole file, the cold save again.',
     `D3 runs the cold save and the restore into an empty directory only${peerOnD3 ? '' : ', and stoat only (aws on D3: `--peer-on-d3`)'}; stoat's D3 time per file is compared with its D2 time per file.`,
   ];
-  return {
-    plans: [
-      { dataset: datasets.get('d1')!, steps: repeatSteps, stoatRuns: runs, awsRuns: runs },
-      { dataset: datasets.get('d2')!, steps: allSteps, stoatRuns: runs, awsRuns: runs },
-      { dataset: datasets.get('d3')!, steps: scaleSteps, stoatRuns: runs, awsRuns: peerOnD3 ? runs : 0, slowRunSeconds: quick ? undefined : 8 * 60 },
-    ],
-    notes,
-  };
+  const all: DatasetPlan[] = [
+    { dataset: datasets.get('d1')!, steps: repeatSteps, stoatRuns: runs, awsRuns: runs },
+    { dataset: datasets.get('d2')!, steps: allSteps, stoatRuns: runs, awsRuns: runs },
+    { dataset: datasets.get('d3')!, steps: scaleSteps, stoatRuns: runs, awsRuns: peerOnD3 ? runs : 0, slowRunSeconds: quick ? undefined : 8 * 60 },
+  ];
+  return { plans: all.filter((plan) => options.only.has(plan.dataset.spec.name)), notes };
 }
 
 async function main(): Promise<number> {
@@ -97,6 +107,7 @@ async function main(): Promise<number> {
   const loadAtStart = loadavg();
   const options = parseOptions();
   const { quick, runs } = options;
+  const whole = options.only.size === allParts.length;
   log(`stoat bench (${quick ? 'quick' : 'full'}, ${runs} runs); load average at start ${loadAtStart.map((value) => value.toFixed(2)).join(', ')}`);
 
   const workDirectory = join(benchDirectory, 'work');
@@ -126,7 +137,7 @@ async function main(): Promise<number> {
   const context: BenchContext = { stoatCli, aws, proxy, bucket, s3Url, s3Directory, benchDirectory, workDirectory, runId, commandTimeoutSeconds, log };
   const results: StepResult[] = [];
   const plan = plans(datasets, options);
-  let hashing;
+  let hashing: HashingResult | undefined;
   let overhead;
   try {
     for (const datasetPlan of plan.plans) {
@@ -136,12 +147,14 @@ async function main(): Promise<number> {
       plan.notes.push(...outcome.notes);
     }
     // Only the full run pays for this probe: it would take a quick run past its 2 minutes.
-    if (!quick) {
+    if (!quick && whole) {
       log('proxy overhead');
       overhead = await measureProxyOverhead(context, datasets.get('d1')!, s3Url, runs);
     }
-    log('hashing');
-    hashing = await runHashing([datasets.get('d1')!, datasets.get('d2')!], stoatCli, workDirectory, runs, commandTimeoutSeconds, log);
+    if (options.only.has('hashing')) {
+      log('hashing');
+      hashing = await runHashing([datasets.get('d1')!, datasets.get('d2')!], stoatCli, workDirectory, runs, commandTimeoutSeconds, log);
+    }
   } finally {
     await proxy.stop();
     await s3rver.stop();
@@ -150,9 +163,9 @@ async function main(): Promise<number> {
   }
 
   const cases = summarizeCases(results);
-  const hashingSummary = summarizeHashing(hashing);
+  const hashingSummary = hashing === undefined ? null : summarizeHashing(hashing);
   const failures = collectFailures(results);
-  if (hashing.failure !== undefined) failures.push(`hashing: ${hashing.failure}`);
+  if (hashing?.failure !== undefined) failures.push(`hashing: ${hashing.failure}`);
   if (overhead !== undefined && 'failure' in overhead) failures.push(overhead.failure);
   const loads = results.map((result) => result.loadAfter);
   const peakLoad = loads.length === 0 ? null : Math.max(...loads);
@@ -162,7 +175,7 @@ async function main(): Promise<number> {
   const rawResultsPath = join(benchDirectory, `results-${quick ? 'quick' : 'full'}-${runId}.json`);
   const outcome: Outcome = {
     quick, machine: { ...machine, loadAtEnd: loadavg(), peakLoad }, datasets, cases, hashing: hashingSummary,
-    hashedFiles: hashing.files, hashedBytes: hashing.bytes,
+    hashedFiles: hashing?.files ?? 0, hashedBytes: hashing?.bytes ?? 0,
     targets: judgeTargets({ cases, hashing: hashingSummary, datasets, formatBytes }),
     failures, serverErrors: collectServerErrors(results), durationSeconds: (performance.now() - started) / 1000, planNotes: plan.notes,
     rawResultsPath: relative(repository, rawResultsPath),
@@ -171,7 +184,8 @@ async function main(): Promise<number> {
   await writeFile(rawResultsPath, JSON.stringify({ machine: outcome.machine, quick, runs, datasets: [...datasets.values()].map(({ spec, totalBytes }) => ({ spec, totalBytes })), results, hashing, proxyOverhead: overhead }, null, 2));
   if (quick) process.stdout.write('(quick data: smaller than the datasets the targets are set for)\n\n');
   process.stdout.write(`${resultTables(outcome)}\n`);
-  if (!quick) {
+  if (!whole) process.stdout.write(`(only ${[...options.only].join(', ')}: a part of the run)\n\n`);
+  if (!quick && whole) {
     await writeFile(join(repository, 'BENCHMARKS.md'), benchmarksDocument(outcome));
     log('wrote BENCHMARKS.md');
   }

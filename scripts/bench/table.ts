@@ -62,7 +62,7 @@ export function requestsTable(cases: CaseSummary[]): string {
 }
 
 export function hashingTable(hashing: HashingSummary | null, files: number, bytes: number): string {
-  if (hashing === null) return 'Hashing was not measured (see the failures).';
+  if (hashing === null) return files === 0 ? 'Hashing was not part of this run.' : 'Hashing was not measured (see the failures).';
   const header = ['tool', 'median s', 'MB/s', 'coreutils/stoat'];
   return table(header, [
     [`stoat hash (md5+sha1+sha256, one read), ${files.toLocaleString('en-US')} files, ${formatBytes(bytes)}`, seconds(hashing.stoatMs), hashing.stoatMBps.toFixed(0), `${hashing.ratio.toFixed(2)}×`],
