@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { rm, truncate, writeFile } from 'node:fs/promises';
+import { rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { planExplicitScope } from '../../src/core/scope.js';
 import { executeStep } from '../../src/engine/executeStep.js';
+import { restoreOnly } from '../../src/engine/restoreOnly.js';
 import { type StepContext } from '../../src/engine/stepContext.js';
 import { type StepDefinition } from '../../src/engine/stepDefinition.js';
 import { openRemote } from '../../src/remote/openRemote.js';
@@ -116,6 +117,23 @@ function defineTransferCases(kindName: string, openFresh: () => Remote, objectKe
       const restored = await executeStep(definition, context(remote), 'auto');
       assert.equal(restored.status, 'hit', restored.reason);
       assert.deepEqual(await describeTree(join(workspace, 'data')), produced);
+    });
+
+    test('a large file with one byte changed in a middle part is a miss naming the blob, and nothing of it is left behind', async () => {
+      const large = randomBytes(rangedDownloadThreshold + 5 * 1024 * 1024);
+      const { workspace, definition } = await workspaceWith({ 'weights.bin': large, 'notes.txt': 'kept\n' });
+      const remote = openFresh();
+      await executeStep(definition, context(remote), 'auto');
+      const [blob] = (await objectKeys()).filter((key) => key.includes('/blobs/'));
+      const damaged = Buffer.from(large);
+      damaged[Math.floor(damaged.length / 2) + 12345] ^= 0x01;
+      await damage(blob!, damaged);
+      await rm(join(workspace, 'data'), { recursive: true });
+      const broken = await restoreOnly(definition, context(remote));
+      assert.equal(broken.status, 'miss');
+      assert.match(broken.reason, /does not match its sha256/);
+      assert.deepEqual(broken.damaged_objects, [blob]);
+      await assert.rejects(stat(join(workspace, 'data')), { code: 'ENOENT' }, 'a failed restore leaves no partial output');
     });
 
     test('a pack cut short is a miss naming the damage, and the next save repairs the entry', async () => {

@@ -36,26 +36,49 @@ export class MemberWriter {
     return this.size - this.received;
   }
 
+  /** Where the bytes are written; the other tasks get copies. */
+  get destination(): string {
+    return this.tasks[0]!.destination;
+  }
+
+  /** Appends bytes, hashing them on the way. */
   async write(bytes: Uint8Array): Promise<void> {
-    if (bytes.length > this.remaining) {
-      throw new IntegrityError(`${this.shownKey} holds more bytes than the ${this.size} the manifest gives for ${JSON.stringify(this.tasks[0]!.file.path)}`, this.objectKey);
-    }
-    this.handle ??= await open(this.tasks[0]!.destination, 'wx', 0o600);
+    if (bytes.length > this.remaining) throw this.tooLong();
     this.hash ??= createHash('sha256');
     this.hash.update(bytes);
     this.received += bytes.length;
-    let written = 0;
-    while (written < bytes.length) written += (await this.handle.write(bytes, written)).bytesWritten;
+    await writeFully(await this.opened(), bytes, null);
+  }
+
+  /**
+   * Writes consecutive chunks at a position, for parts that arrive out of order; they are not hashed
+   * here, so the caller hashes the file and finishes with `finishHashed`. Call `open` first.
+   */
+  async writeAt(chunks: readonly Uint8Array[], position: number): Promise<void> {
+    const length = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
+    if (position + length > this.size) throw this.tooLong();
+    this.received += length;
+    const written = (await this.handle!.writev(chunks, position)).bytesWritten;
+    // A short vectored write is rare: the rest goes down one chunk at a time.
+    if (written < length) await writeFully(this.handle!, Buffer.concat(chunks).subarray(written), position + written);
+  }
+
+  /** Creates the destination: parts written at once must not race to create it. */
+  async open(): Promise<void> {
+    await this.opened();
   }
 
   async finish(): Promise<void> {
+    await this.finishHashed((this.hash ?? createHash('sha256')).digest('hex'));
+  }
+
+  /** Checks the size and the sha256 the caller computed over the written file, then settles every task. */
+  async finishHashed(sha256: string): Promise<void> {
     const first = this.tasks[0]!;
-    this.handle ??= await open(first.destination, 'wx', 0o600);
-    await this.handle.close();
+    await (await this.opened()).close();
     if (this.received !== this.size) {
       throw new IntegrityError(`${this.shownKey} holds ${this.received} bytes where the manifest gives ${this.size} for ${JSON.stringify(first.file.path)}`, this.objectKey);
     }
-    const sha256 = (this.hash ?? createHash('sha256')).digest('hex');
     if (sha256 !== first.file.sha256) {
       throw new IntegrityError(`${this.shownKey} does not match its sha256 for ${JSON.stringify(first.file.path)} (got ${sha256}): the object is damaged`, this.objectKey);
     }
@@ -66,9 +89,26 @@ export class MemberWriter {
     }
   }
 
+  private async opened(): Promise<FileHandle> {
+    this.handle ??= await open(this.destination, 'wx', 0o600);
+    return this.handle;
+  }
+
+  private tooLong(): IntegrityError {
+    return new IntegrityError(`${this.shownKey} holds more bytes than the ${this.size} the manifest gives for ${JSON.stringify(this.tasks[0]!.file.path)}`, this.objectKey);
+  }
+
   /** Closes the file after a failure; the staging folder it is in is removed by the caller. */
   async abandon(): Promise<void> {
     await this.handle?.close().catch(() => undefined);
+  }
+}
+
+/** A write may be short: the rest follows until every byte is down. `null` appends. */
+async function writeFully(handle: FileHandle, bytes: Uint8Array, position: number | null): Promise<void> {
+  let written = 0;
+  while (written < bytes.length) {
+    written += (await handle.write(bytes, written, bytes.length - written, position === null ? null : position + written)).bytesWritten;
   }
 }
 
