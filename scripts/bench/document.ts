@@ -76,6 +76,7 @@ export function benchmarksDocument(outcome: Outcome): string {
     'apt-get install -y awscli          # the peer (Debian\'s AWS CLI v2); without it only stoat is measured',
     'npm run bench                      # the full run: writes BENCHMARKS.md and .bench/results-*.json',
     'npm run bench -- --quick           # small data, 3 runs, under 2 minutes; prints the tables only',
+    'npm run bench -- --only d1 --runs 1   # a part (d1, d2, d3, hashing; comma-separated); prints only',
     '```',
     '',
     'Exit code: 0 when every command succeeded and every restored tree matched its dataset, whatever the',
