@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { link, lstat, mkdir, open, readFile, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { manifestKey } from '../../src/store/layout.js';
+import { blobKey, manifestKey } from '../../src/store/layout.js';
+import { rangedDownloadThreshold } from '../../src/store/transferPlan.js';
 import { makeTemporaryDirectory, writeFiles } from '../helpers/workspace.js';
 import {
   assertRefused,
@@ -243,6 +244,16 @@ describe('sizes and offsets that are not byte counts', () => {
     await plantObject(hostile, `stoat/v1/blobs/${(file.blob as string).slice(0, 2)}/${file.blob as string}`, `short\n${hostileBytes}`);
     await plantManifest(hostile, manifestFor(hostile, [file]));
     await assertRefused(hostile, new RegExp(`blobs/[0-9a-f]{2}/${file.blob as string} holds more bytes than the 6 the manifest gives for "a\\.txt"`));
+  });
+
+  // Past the ranged-download threshold the blob is fetched in parallel parts: the last one comes up short.
+  test('a large blob shorter than the size given is a miss naming the blob, with nothing of it left', async () => {
+    const hostile = await openCase(root);
+    const content = Buffer.alloc(rangedDownloadThreshold + 3 * 1024 * 1024 + 5, 7);
+    const file = blobEntry('weights.bin', content);
+    await plantObject(hostile, blobKey(file.blob as string), content.subarray(0, content.length - 1024 * 1024));
+    await plantManifest(hostile, manifestFor(hostile, [file]));
+    await assertRefused(hostile, new RegExp(`blobs/[0-9a-f]{2}/${file.blob as string} is shorter than the manifest says`));
   });
 });
 
