@@ -4,7 +4,7 @@ import { errorMessage, UsageError } from '../core/errors.js';
 import { type Manifest, parseManifest } from '../core/manifest.js';
 import { snapshotOutput } from '../core/outputSnapshot.js';
 import { type TreeDifference, treeDifference } from '../core/treeDifference.js';
-import { maximumManifestBytes } from '../store/findResult.js';
+import { maximumManifestBytes } from '../store/readManifest.js';
 
 export interface Verification extends TreeDifference {
   manifest: Manifest;

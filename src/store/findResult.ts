@@ -1,11 +1,8 @@
-import { errorMessage, IntegrityError, ObjectMissingError } from '../core/errors.js';
-import { type Manifest, parseManifest } from '../core/manifest.js';
+import { type Manifest } from '../core/manifest.js';
 import { mapConcurrently } from '../core/mapConcurrently.js';
-import { readText, type Remote } from '../remote/remote.js';
+import { type Remote } from '../remote/remote.js';
 import { manifestPrefix, treeOfManifestKey } from './layout.js';
-
-/** A manifest larger than this is refused unread: no honest output needs one. */
-export const maximumManifestBytes = 64 * 1024 * 1024;
+import { readManifest } from './readManifest.js';
 
 export interface FoundManifest {
   manifest: Manifest;
@@ -49,22 +46,16 @@ export async function findResult(remote: Remote, key: string, outputs: readonly 
     const candidates = outputs.flatMap((output, index) =>
       listings[index]!
         .filter((object) => treeOfManifestKey(prefixes[index]!, object.key) !== undefined)
-        .map((object) => ({ output, object: object.key, size: object.size, tree: treeOfManifestKey(prefixes[index]!, object.key)! })),
+        .map((object) => ({ output, object, tree: treeOfManifestKey(prefixes[index]!, object.key)! })),
     );
     const unusableBefore = unusable.length;
-    const read = await mapConcurrently(candidates, concurrency, async ({ output, object, size, tree }) => {
-      try {
-        // The listing already says how large it is: no need to read a huge one to refuse it.
-        if (size > maximumManifestBytes) throw new RangeError(`it is ${size} bytes, more than the ${maximumManifestBytes} a manifest may have`);
-        const text = await readText(remote, object, maximumManifestBytes);
-        const manifest = parseManifest(text, { output, key, scope });
-        if (tree !== manifest.tree) throw new IntegrityError(`its name does not match its tree hash ${manifest.tree}`);
-        return { manifest, location: remote.locate(object) };
-      } catch (error) {
-        if (!(error instanceof IntegrityError || error instanceof ObjectMissingError || error instanceof RangeError)) throw error;
-        unusable.push(`manifest ${remote.locate(object)} is unusable: ${errorMessage(error)}`);
+    const read = await mapConcurrently(candidates, concurrency, async ({ output, object, tree }) => {
+      const reading = await readManifest(remote, object, { output, key, scope, tree });
+      if ('unusable' in reading) {
+        unusable.push(reading.unusable);
         return undefined;
       }
+      return { manifest: reading.manifest, location: remote.locate(object.key) };
     });
     const found = newestComplete(read.filter((entry) => entry !== undefined), outputs);
     if (found !== undefined) return { found: { scope, manifests: found }, reason: '', unusable };

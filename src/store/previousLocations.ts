@@ -1,9 +1,7 @@
-import { IntegrityError, ObjectMissingError } from '../core/errors.js';
-import { type ManifestFile, parseManifest } from '../core/manifest.js';
 import { mapConcurrently } from '../core/mapConcurrently.js';
-import { readText, type Remote } from '../remote/remote.js';
-import { maximumManifestBytes } from './findResult.js';
+import { type Remote } from '../remote/remote.js';
 import { blobKey, outputPrefix, packKey, parseManifestKey } from './layout.js';
+import { readManifest } from './readManifest.js';
 
 /** Where a file's bytes already are in the remote: a blob, or a member of a pack. */
 export type StoredLocation = { blob: string } | { pack: string; offset: number };
@@ -24,15 +22,9 @@ export async function findPreviousLocations(remote: Remote, output: string, scop
     .filter((object) => scopes.includes(parseManifestKey(output, object.key)?.scope ?? ''))
     .sort((a, b) => b.modified - a.modified)[0];
   if (newest === undefined) return locations;
-  const named = parseManifestKey(output, newest.key)!;
-  let files: ManifestFile[];
-  try {
-    files = parseManifest(await readText(remote, newest.key, maximumManifestBytes), { output, key: named.key, scope: named.scope }).files;
-  } catch (error) {
-    if (error instanceof IntegrityError || error instanceof ObjectMissingError || error instanceof RangeError) return locations;
-    throw error;
-  }
-  for (const file of files) {
+  const reading = await readManifest(remote, newest, { output, ...parseManifestKey(output, newest.key)! });
+  if ('unusable' in reading) return locations;
+  for (const file of reading.manifest.files) {
     const location: StoredLocation = 'blob' in file ? { blob: file.blob } : { pack: file.pack, offset: file.offset };
     if (!damaged.has(objectKeyOf(location))) locations.set(file.sha256, location);
   }
