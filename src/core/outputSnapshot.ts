@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { lstat } from 'node:fs/promises';
 import { type DeclaredPath } from './declaredPath.js';
 import { UsageError } from './errors.js';
-import { hashFilesSha256 } from './hashPool.js';
+import { sha256OfFiles } from './sha256OfFiles.js';
 import { treeHash, type TreeEntry } from './treeHash.js';
 import { walkFiles } from './walkFiles.js';
 
@@ -36,7 +36,7 @@ export async function snapshotOutput(declared: DeclaredPath): Promise<OutputSnap
   } else {
     throw new UsageError(`${what} is not a regular file or directory (a symbolic link, socket or device): outputs must be files or directories`);
   }
-  const digests = await hashFilesSha256(found.map((file) => file.absolute));
+  const digests = await sha256OfFiles(found.map((file) => file.absolute));
   const files = found.map((file, index) => ({ path: file.path, absolute: file.absolute, size: digests[index]!.size, sha256: digests[index]!.sha256, mode: file.mode }));
   return {
     output: declared.relative,

@@ -1,0 +1,63 @@
+import { hash } from 'node:crypto';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { changedWhileHashingError, notRegularFileError, unreadableFileError } from './hashFileErrors.js';
+import { type FileSha256, hashFilesSha256 } from './hashPool.js';
+
+/** Files up to this size are hashed on this thread; larger ones by the hashing pool. */
+const smallFileLimit = 64 * 1024;
+/** Hashing small files gives the event loop a turn this often, so timers and signals are not held up. */
+const filesBetweenTurns = 256;
+
+/**
+ * The sha256 and size of each file, in the order given, like hashFilesSha256. For a file of a few
+ * kilobytes, the round trips through the thread pool and the messages to the hashing workers cost
+ * many times what hashing its bytes does, and an output of 100,000 such files kept that many tasks
+ * alive at once: small files are read and hashed right here, synchronously, in microseconds each,
+ * and only larger ones go to the pool. Rejects with a HashFileError naming a file that cannot be
+ * read, that is not a regular file, or that shrinks while being read.
+ */
+export async function sha256OfFiles(paths: readonly string[]): Promise<FileSha256[]> {
+  const results = new Array<FileSha256>(paths.length);
+  const large: number[] = [];
+  const scratch = Buffer.allocUnsafe(smallFileLimit);
+  for (let index = 0; index < paths.length; index++) {
+    const small = sha256IfSmall(paths[index]!, scratch);
+    if (small === undefined) large.push(index);
+    else results[index] = small;
+    if ((index + 1) % filesBetweenTurns === 0) await nextTurn();
+  }
+  const digests = await hashFilesSha256(large.map((index) => paths[index]!));
+  large.forEach((index, position) => (results[index] = digests[position]!));
+  return results;
+}
+
+/**
+ * The file's sha256 if it is small, undefined if it is not. Opened without blocking, so that a
+ * named pipe is refused instead of waited on forever; it changes nothing for regular files. A file
+ * that grows while being read is hashed as the size it had when opened.
+ */
+function sha256IfSmall(path: string, scratch: Buffer): FileSha256 | undefined {
+  let descriptor: number;
+  try {
+    descriptor = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    throw unreadableFileError(path, error);
+  }
+  try {
+    const status = fstatSync(descriptor);
+    if (!status.isFile()) throw notRegularFileError(path, status);
+    if (status.size > scratch.length) return undefined;
+    let filled = 0;
+    while (filled < status.size) {
+      const count = readSync(descriptor, scratch, filled, status.size - filled, filled);
+      if (count === 0) throw changedWhileHashingError(path, status.size);
+      filled += count;
+    }
+    return { size: status.size, sha256: hash('sha256', scratch.subarray(0, status.size)) };
+  } catch (error) {
+    throw unreadableFileError(path, error);
+  } finally {
+    closeSync(descriptor);
+  }
+}
