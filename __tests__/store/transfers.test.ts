@@ -106,6 +106,21 @@ function defineTransferCases(kindName: string, openFresh: () => Remote, objectKe
       assert.deepEqual(await describeTree(join(workspace, 'data')), expected);
     });
 
+    test('files already present are reused; one of the right size but other content is fetched again', async () => {
+      // Small files are hashed on the main thread, larger ones by the hashing pool: both kinds are here.
+      const files: Record<string, Uint8Array> = { ...smallFiles(200, 'present'), 'large/kept.bin': randomBytes(300_000), 'large/tampered.bin': randomBytes(200_000) };
+      const { workspace, definition } = await workspaceWith(files);
+      const remote = openFresh();
+      await executeStep(definition, context(remote), 'auto');
+      const produced = await describeTree(join(workspace, 'data'));
+      const small = Object.keys(files)[17]!;
+      for (const path of [small, 'large/tampered.bin']) await writeFile(join(workspace, 'data', path), randomBytes(files[path]!.length));
+      const restored = await executeStep(definition, context(remote), 'auto');
+      assert.equal(restored.status, 'hit', restored.reason);
+      assert.equal(restored.outputs[0]!.transferred_bytes, files[small]!.length + 200_000);
+      assert.deepEqual(await describeTree(join(workspace, 'data')), produced);
+    });
+
     test('a large file goes up and comes back in parallel parts, byte for byte', async () => {
       const large = randomBytes(rangedDownloadThreshold + 3 * 1024 * 1024 + 17);
       const { workspace, definition } = await workspaceWith({ 'weights.bin': large, 'same-a.txt': 'duplicate\n', 'same-b.txt': 'duplicate\n', 'empty.txt': '' });

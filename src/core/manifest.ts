@@ -86,7 +86,9 @@ export function parseManifest(text: string, expected: ManifestExpectation): Mani
   }
   if (manifest.kind !== 'dir' && manifest.kind !== 'file') throw new IntegrityError(`the manifest's kind ${JSON.stringify(manifest.kind)} is neither "dir" nor "file"`);
   const tree = hashField(manifest.tree, 'tree');
-  const files = array(manifest.files, 'files').map(parseFile);
+  // Every member of a pack names it: one string for all of them, not one per file.
+  const packs = new Map<string, string>();
+  const files = array(manifest.files, 'files').map((file) => parseFile(file, packs));
   checkDistinctPaths(files.map((file) => file.path));
   if (manifest.kind === 'file') {
     const baseName = expected.output.split('/').pop();
@@ -111,7 +113,7 @@ export function parseManifest(text: string, expected: ManifestExpectation): Mani
   };
 }
 
-function parseFile(value: unknown): ManifestFile {
+function parseFile(value: unknown, packs: Map<string, string>): ManifestFile {
   const file = record(value, 'a file entry');
   const path = checkManifestPath(file.path);
   const shown = JSON.stringify(path);
@@ -132,7 +134,9 @@ function parseFile(value: unknown): ManifestFile {
   }
   const offset = countField(file.offset, `offset of ${shown}`);
   if (!Number.isSafeInteger(offset + size)) throw new IntegrityError(`the member ${shown} ends past any possible pack (offset ${offset}, size ${size})`);
-  return { path, size, sha256, mode: mode as number, pack: hashField(file.pack, `pack of ${shown}`), offset };
+  const pack = hashField(file.pack, `pack of ${shown}`);
+  if (!packs.has(pack)) packs.set(pack, pack);
+  return { path, size, sha256, mode: mode as number, pack: packs.get(pack)!, offset };
 }
 
 function parseInput(value: unknown): ManifestInput {

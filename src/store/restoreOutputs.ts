@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, copyFile, link, lstat, mkdir, realpath, rename, rm } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
+import { lstat, mkdir, realpath, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, sep } from 'node:path';
 import { type DeclaredPath } from '../core/declaredPath.js';
 import { IntegrityError } from '../core/errors.js';
-import { sha256File } from '../core/fileHash.js';
-import { type Manifest, type ManifestFile } from '../core/manifest.js';
-import { mapConcurrently } from '../core/mapConcurrently.js';
+import { type ManifestFile } from '../core/manifest.js';
 import { type TransferProgress } from '../core/transferProgress.js';
 import { type Remote } from '../remote/remote.js';
 import { downloadFiles } from './downloadFiles.js';
 import { type FoundResult } from './findResult.js';
 import { type DownloadTask } from './memberWriter.js';
+import { reusePresentFiles, type StagingOutput } from './presentFiles.js';
 
 export interface RestoreRequest {
   remote: Remote;
@@ -31,13 +31,8 @@ export interface RestoredOutput {
 }
 
 /** One output being assembled in a staging directory beside its target. */
-interface Staged {
-  declared: DeclaredPath;
-  manifest: Manifest;
+interface Staged extends StagingOutput {
   location: string;
-  staging: string;
-  /** The target with its parent's links resolved: where a reused file must really be. */
-  realTarget: string;
   transferredBytes: number;
 }
 
@@ -61,18 +56,13 @@ export async function restoreOutputs(request: RestoreRequest): Promise<RestoredO
       const realTarget = join(await realpath(parent), basename(declared.absolute));
       staged.push({ declared, manifest, location, staging, realTarget, transferredBytes: 0 });
     }
-    const work = staged.flatMap((output) => output.manifest.files.map((file) => ({ output, file })));
-    const folders = new Map<string, Promise<unknown>>();
-    const missing = await mapConcurrently(work, request.concurrency, async ({ output, file }): Promise<DownloadTask | undefined> => {
-      const destination = join(output.staging, file.path);
-      const folder = dirname(destination);
-      // Every file of a folder waits for the one mkdir of that folder.
-      if (!folders.has(folder)) folders.set(folder, mkdir(folder, { recursive: true }));
-      await folders.get(folder);
-      if (await reusePresent(output, file, destination)) return undefined;
-      return { file, destination, done: () => (output.transferredBytes += file.size) };
-    });
-    await downloadFiles(request.remote, missing.filter((task) => task !== undefined), request.concurrency, request.progress);
+    for (const output of staged) makeFolders(output);
+    const reused = await reusePresentFiles(staged);
+    const tasks: DownloadTask[] = [];
+    for (const output of staged) {
+      for (const file of output.manifest.files) if (!reused.has(file)) tasks.push(new StagedFile(output, file));
+    }
+    await downloadFiles(request.remote, tasks, request.concurrency, request.progress);
   } catch (error) {
     await Promise.all(staged.map((output) => rm(output.staging, { recursive: true, force: true })));
     await Promise.all(createdParents.map((created) => rm(created, { recursive: true, force: true })));
@@ -116,21 +106,30 @@ function asRestoreRefusal(error: unknown): unknown {
   return new IntegrityError(`the saved files cannot be written here: ${(error as Error).message}`);
 }
 
-/** A file already in the workspace with the right content is linked into staging, not downloaded. */
-async function reusePresent(output: Staged, file: ManifestFile, destination: string): Promise<boolean> {
-  const inside = output.manifest.kind === 'dir' ? file.path : '';
-  const target = join(output.declared.absolute, inside);
-  const status = await lstat(target).catch(() => undefined);
-  if (status === undefined || !status.isFile() || status.size !== file.size) return false;
-  // A link inside the existing output could otherwise pull in a file from anywhere.
-  if ((await realpath(target)) !== join(output.realTarget, inside)) return false;
-  if ((await sha256File(target)).sha256 !== file.sha256) return false;
-  if ((status.mode & 0o777) === file.mode) await link(target, destination).catch(() => copyFile(target, destination));
-  else {
-    await copyFile(target, destination);
-    await chmod(destination, file.mode);
+/** Every folder the output's files go in, made once each before any file is written. */
+function makeFolders(output: Staged): void {
+  const folders = new Set<string>();
+  for (const file of output.manifest.files) folders.add(dirname(file.path));
+  for (const folder of folders) mkdirSync(join(output.staging, folder), { recursive: true });
+}
+
+/**
+ * One file to download. A restore of 100,000 files holds this many at once, so the destination is
+ * worked out when asked for and the count is a method, not a string and a closure per file.
+ */
+class StagedFile implements DownloadTask {
+  constructor(
+    private readonly output: Staged,
+    readonly file: ManifestFile,
+  ) {}
+
+  get destination(): string {
+    return join(this.output.staging, this.file.path);
   }
-  return true;
+
+  done(): void {
+    this.output.transferredBytes += this.file.size;
+  }
 }
 
 /** Where an output's previous content was moved, until every output is in place. */
