@@ -1,4 +1,5 @@
-import { type Manifest, type ManifestFile, type ManifestInput, type Provenance } from '../core/manifest.js';
+import { type ManifestFile, type ManifestInput, type Provenance } from '../core/manifest.js';
+import { manifestBytes } from '../core/manifestBytes.js';
 import { mapConcurrently } from '../core/mapConcurrently.js';
 import { type OutputSnapshot, type SnapshotFile } from '../core/outputSnapshot.js';
 import { silentProgress, type TransferProgress } from '../core/transferProgress.js';
@@ -78,11 +79,8 @@ export async function saveOutputs(request: SaveRequest): Promise<SavedOutput[]> 
   } finally {
     progress.end();
   }
-  for (const output of pending) {
-    for (const file of output.snapshot.files) if (!output.locations.has(file.sha256)) output.locations.set(file.sha256, plan.sent.get(file.sha256)!);
-  }
   const written = await mapConcurrently(pending, request.concurrency, async (output) => {
-    const bytes = Buffer.from(JSON.stringify(buildManifest(request, output)));
+    const bytes = encodeManifest(request, output, plan.sent);
     if (!output.repairing) return remote.writeIfAbsent(output.manifestKey, { bytes });
     // The old manifest may point into a damaged pack that cannot be rebuilt byte for byte.
     await remote.replace(output.manifestKey, { bytes });
@@ -145,32 +143,47 @@ async function uploadBlobs(request: SaveRequest, plan: SendingPlan, damaged: Rea
 }
 
 async function uploadPacks(request: SaveRequest, plan: SendingPlan, damaged: ReadonlySet<string>, progress: TransferProgress): Promise<void> {
+  // Packs are assembled in memory. The same few buffers serve every pack, so that memory is bounded
+  // by the packs in flight, not by when the garbage collector gets round to the earlier ones.
+  const largest = plan.packs.reduce((most, { members }) => Math.max(most, packSize(members)), 0);
+  const spare: Buffer[] = [];
   await mapConcurrently(plan.packs, Math.min(packsInFlight, request.concurrency), async ({ owner, members }) => {
-    const pack = await uploadPack(request.remote, owner.snapshot.output, members, damaged);
-    const bytes = members.reduce((sum, member) => sum + member.size, 0);
-    if (pack.written) owner.transferredBytes += bytes;
-    members.forEach((member, index) => plan.sent.set(member.sha256, { pack: pack.sha256, offset: pack.offsets[index]! }));
-    progress.advance(bytes, members.length);
+    const buffer = spare.pop() ?? Buffer.allocUnsafeSlow(largest);
+    try {
+      const pack = await uploadPack(request.remote, owner.snapshot.output, members, damaged, buffer);
+      const bytes = packSize(members);
+      if (pack.written) owner.transferredBytes += bytes;
+      members.forEach((member, index) => plan.sent.set(member.sha256, { pack: pack.sha256, offset: pack.offsets[index]! }));
+      progress.advance(bytes, members.length);
+    } finally {
+      spare.push(buffer);
+    }
   });
 }
 
-function buildManifest(request: SaveRequest, output: PendingOutput): Manifest {
-  const files: ManifestFile[] = output.snapshot.files.map((file) => {
-    const location = output.locations.get(file.sha256)!;
-    return { path: file.path, size: file.size, sha256: file.sha256, mode: file.mode, ...location };
-  });
-  return {
-    stoat: 1,
-    output: output.snapshot.output,
-    kind: output.snapshot.kind,
+function packSize(members: readonly SnapshotFile[]): number {
+  return members.reduce((sum, member) => sum + member.size, 0);
+}
+
+/** Each file points where an earlier save holds its bytes, or where this save sent them. */
+function encodeManifest(request: SaveRequest, output: PendingOutput, sent: ReadonlyMap<string, StoredLocation>): Buffer {
+  const { snapshot } = output;
+  const head = {
+    stoat: 1 as const,
+    output: snapshot.output,
+    kind: snapshot.kind,
     key: request.key,
     scope: request.scope,
-    tree: output.snapshot.tree,
-    files,
+    tree: snapshot.tree,
     inputs: [...request.inputs],
     command: [...request.command],
     env: [...request.env],
     extra: request.extra,
     provenance: request.provenance,
   };
+  return manifestBytes(head, snapshot.files.length, (index): ManifestFile => {
+    const file = snapshot.files[index]!;
+    const location = output.locations.get(file.sha256) ?? sent.get(file.sha256)!;
+    return { path: file.path, size: file.size, sha256: file.sha256, mode: file.mode, ...location };
+  });
 }
