@@ -28,7 +28,6 @@ let sharedPool: HashWorkerPool | undefined;
 export async function hashFiles(paths: readonly string[]): Promise<FileDigests[]> {
   // Starting workers for nothing would keep the process alive until they first went idle.
   if (paths.length === 0) return [];
-  if (paths.length === 0) return [];
   if (hashingWorkerCount() < 2) return mapConcurrently(paths, mainThreadConcurrency, (path) => hashFile(path).catch(rethrowNaming(path)));
   const results = await pool().hash(paths, ['md5', 'sha1', 'sha256']);
   return results.map(({ size, digests }) => ({ size, md5: digests.md5!, sha1: digests.sha1!, sha256: digests.sha256! }));
@@ -36,7 +35,6 @@ export async function hashFiles(paths: readonly string[]): Promise<FileDigests[]
 
 /** The sha256 and size of each file, in the order given; the files are spread over the workers, a large one hashed on one. */
 export async function hashFilesSha256(paths: readonly string[]): Promise<FileSha256[]> {
-  if (paths.length === 0) return [];
   if (paths.length === 0) return [];
   if (hashingWorkerCount() < 2) return mapConcurrently(paths, mainThreadConcurrency, (path) => sha256File(path).catch(rethrowNaming(path)));
   const results = await pool().hash(paths, ['sha256']);
@@ -60,7 +58,13 @@ function hashingWorkerCount(): number {
 }
 
 function pool(): HashWorkerPool {
-  if (sharedPool === undefined || sharedPool.closed) sharedPool = new HashWorkerPool(hashingWorkerCount());
+  if (sharedPool === undefined || sharedPool.closed) {
+    // A pool closed when idle would otherwise hold its 32 MiB ring until the next hashing.
+    const created: HashWorkerPool = new HashWorkerPool(hashingWorkerCount(), () => {
+      if (sharedPool === created) sharedPool = undefined;
+    });
+    sharedPool = created;
+  }
   return sharedPool;
 }
 

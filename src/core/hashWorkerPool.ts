@@ -46,7 +46,11 @@ export class HashWorkerPool {
   private unsettledTasks = 0;
   private idleTimer: NodeJS.Timeout | undefined;
 
-  constructor(workerCount: number) {
+  /** `onClose` runs once the pool closes, idle or not, so its owner can drop it and its ring. */
+  constructor(
+    workerCount: number,
+    private readonly onClose: () => void = () => undefined,
+  ) {
     this.workload = new HashWorkload(workerCount);
     this.filler = new HashChunkFiller(this.ring, this.workload, {
       dispatch: (chunk) => this.dispatch(chunk),
@@ -70,6 +74,7 @@ export class HashWorkerPool {
   async close(error = new Error('the hash pool was closed')): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.onClose();
     clearTimeout(this.idleTimer);
     this.ring.close(error);
     this.filler.close();

@@ -28,14 +28,21 @@ interface RangeRead {
  */
 export async function downloadFiles(remote: Remote, tasks: readonly DownloadTask[], concurrency: number, progress: TransferProgress = silentProgress): Promise<void> {
   const blobs = new Map<string, DownloadTask[]>();
-  const packs = new Map<string, Map<string, DownloadTask[]>>();
+  // Each pack's members by offset. An empty file shares its offset with the next member, so the
+  // files at one offset are grouped again by size and content; a string key for that costs tens of
+  // megabytes on a restore of 100,000 files.
+  const packs = new Map<string, Map<number, DownloadTask[][]>>();
   for (const task of tasks) {
     const file = task.file;
     if ('blob' in file) append(blobs, file.blob, task);
     else {
-      if (!packs.has(file.pack)) packs.set(file.pack, new Map());
-      // An empty file shares its offset with the next member: identity is offset, size and content.
-      append(packs.get(file.pack)!, `${file.offset}:${file.size}:${file.sha256}`, task);
+      let members = packs.get(file.pack);
+      if (members === undefined) packs.set(file.pack, (members = new Map()));
+      const atOffset = members.get(file.offset);
+      const same = atOffset?.find((group) => group[0]!.file.size === file.size && group[0]!.file.sha256 === file.sha256);
+      if (same !== undefined) same.push(task);
+      else if (atOffset !== undefined) atOffset.push([task]);
+      else members.set(file.offset, [[task]]);
     }
   }
   const reads: RangeRead[] = [];
@@ -63,8 +70,9 @@ function append<K>(map: Map<K, DownloadTask[]>, key: K, task: DownloadTask): voi
   else group.push(task);
 }
 
-function packRanges(objectKey: string, members: Map<string, DownloadTask[]>, remote: Remote): RangeRead[] {
+function packRanges(objectKey: string, members: Map<number, DownloadTask[][]>, remote: Remote): RangeRead[] {
   const ordered = [...members.values()]
+    .flat()
     .map((group) => ({ offset: (group[0]!.file as { offset: number }).offset, writer: new MemberWriter(group, objectKey, remote.locate(objectKey)) }))
     .sort((a, b) => a.offset - b.offset || a.writer.size - b.writer.size);
   const reads: RangeRead[] = [];

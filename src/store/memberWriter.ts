@@ -69,13 +69,17 @@ export class MemberWriter {
   }
 
   async finish(): Promise<void> {
-    await this.finishHashed((this.hash ?? createHash('sha256')).digest('hex'));
+    const sha256 = (this.hash ?? createHash('sha256')).digest('hex');
+    // A restore of many small files holds a writer for each until all are done: no native state with it.
+    this.hash = undefined;
+    await this.finishHashed(sha256);
   }
 
   /** Checks the size and the sha256 the caller computed over the written file, then settles every task. */
   async finishHashed(sha256: string): Promise<void> {
     const first = this.tasks[0]!;
     await (await this.opened()).close();
+    this.handle = undefined;
     if (this.received !== this.size) {
       throw new IntegrityError(`${this.shownKey} holds ${this.received} bytes where the manifest gives ${this.size} for ${JSON.stringify(first.file.path)}`, this.objectKey);
     }
