@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, open, read } from 'node:fs';
+import { closeSync, constants, fstatSync, open, openSync, read, readSync } from 'node:fs';
 import { changedWhileHashingError, notRegularFileError, unreadableFileError } from './hashFileErrors.js';
 
 /** An open file and the size it had then, or why it could not be opened. Never a rejection, so it can wait unobserved. */
@@ -47,6 +47,25 @@ export function readFully(file: { descriptor: number; path: string; size: number
     });
   };
   readMore();
+}
+
+/**
+ * Opens a file for reading on this thread, for small files whose bytes cost less than a round trip
+ * to the thread pool. Non-blocking for the same reason as openForHashing.
+ */
+export function openSyncForReading(path: string): number {
+  return openSync(path, openFlags);
+}
+
+/** Fills `target` from the start of the file; false when the file ends first. */
+export function fillSync(descriptor: number, target: Uint8Array): boolean {
+  let filled = 0;
+  while (filled < target.length) {
+    const count = readSync(descriptor, target, filled, target.length - filled, filled);
+    if (count === 0) return false;
+    filled += count;
+  }
+  return true;
 }
 
 export function closeDescriptor(descriptor: number): void {

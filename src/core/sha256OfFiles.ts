@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { fstatSync } from 'node:fs';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { closeDescriptor, fillSync, openSyncForReading } from './hashFileAccess.js';
 import { changedWhileHashingError, notRegularFileError, unreadableFileError } from './hashFileErrors.js';
 import { type FileSha256, hashFilesSha256 } from './hashPool.js';
 
@@ -40,7 +41,7 @@ export async function sha256OfFiles(paths: readonly string[]): Promise<FileSha25
 function sha256IfSmall(path: string, scratch: Buffer): FileSha256 | undefined {
   let descriptor: number;
   try {
-    descriptor = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    descriptor = openSyncForReading(path);
   } catch (error) {
     throw unreadableFileError(path, error);
   }
@@ -48,16 +49,12 @@ function sha256IfSmall(path: string, scratch: Buffer): FileSha256 | undefined {
     const status = fstatSync(descriptor);
     if (!status.isFile()) throw notRegularFileError(path, status);
     if (status.size > scratch.length) return undefined;
-    let filled = 0;
-    while (filled < status.size) {
-      const count = readSync(descriptor, scratch, filled, status.size - filled, filled);
-      if (count === 0) throw changedWhileHashingError(path, status.size);
-      filled += count;
-    }
-    return { size: status.size, sha256: hash('sha256', scratch.subarray(0, status.size)) };
+    const bytes = scratch.subarray(0, status.size);
+    if (!fillSync(descriptor, bytes)) throw changedWhileHashingError(path, status.size);
+    return { size: status.size, sha256: hash('sha256', bytes) };
   } catch (error) {
     throw unreadableFileError(path, error);
   } finally {
-    closeSync(descriptor);
+    closeDescriptor(descriptor);
   }
 }

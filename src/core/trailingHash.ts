@@ -12,7 +12,7 @@ const { createHash } = require('node:crypto');
 const { closeSync, openSync, readSync } = require('node:fs');
 const { parentPort, workerData } = require('node:worker_threads');
 
-const hash = createHash(workerData.algorithm);
+const hash = createHash('sha256');
 const buffer = Buffer.allocUnsafe(1024 * 1024);
 let descriptor;
 let hashed = 0;
@@ -48,7 +48,7 @@ parentPort.on('message', (message) => {
 const reportEvery = 1024 * 1024;
 
 /**
- * Hashes a file that is being written out of order (parallel ranged parts) in order, on a worker
+ * Takes the sha256 of a file that is being written out of order (parallel ranged parts) in order, on a worker
  * thread, trailing the written prefix: the digest is ready moments after the last byte lands, the
  * thread receiving the bytes never hashes them, and no byte is held in memory for its turn.
  */
@@ -57,8 +57,8 @@ export class TrailingHash {
   private readonly result: Promise<string>;
   private reported = 0;
 
-  constructor(path: string, algorithm: 'sha256' = 'sha256') {
-    this.worker = new Worker(trailingHashSource, { eval: true, workerData: { path, algorithm } });
+  constructor(path: string) {
+    this.worker = new Worker(trailingHashSource, { eval: true, workerData: { path } });
     this.result = new Promise<string>((resolve, reject) => {
       this.worker.once('message', (message: { digest?: string; error?: string }) => {
         if (message.digest !== undefined) resolve(message.digest);

@@ -1,8 +1,9 @@
 import { createHash, hash } from 'node:crypto';
-import { closeSync, constants, openSync, readSync } from 'node:fs';
+import { readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { UsageError } from '../core/errors.js';
+import { closeDescriptor, fillSync, openSyncForReading } from '../core/hashFileAccess.js';
 import { type SnapshotFile } from '../core/outputSnapshot.js';
 import { type Remote } from '../remote/remote.js';
 import { packKey } from './layout.js';
@@ -65,17 +66,11 @@ export async function uploadPack(remote: Remote, output: string, members: readon
  * named pipe since then is refused instead of waited on forever.
  */
 function readSmall(member: SnapshotFile, target: Buffer): boolean {
-  const descriptor = openSync(member.absolute, constants.O_RDONLY | constants.O_NONBLOCK);
+  const descriptor = openSyncForReading(member.absolute);
   try {
-    let filled = 0;
-    while (filled < target.length) {
-      const count = readSync(descriptor, target, filled, target.length - filled, filled);
-      if (count === 0) return false;
-      filled += count;
-    }
-    return readSync(descriptor, Buffer.alloc(1), 0, 1, target.length) === 0;
+    return fillSync(descriptor, target) && readSync(descriptor, Buffer.alloc(1), 0, 1, target.length) === 0;
   } finally {
-    closeSync(descriptor);
+    closeDescriptor(descriptor);
   }
 }
 
