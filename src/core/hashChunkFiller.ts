@@ -1,9 +1,17 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type HashChunkRing } from './hashChunkRing.js';
-import { closeDescriptor, openForHashing, readFully, type OpenedFile } from './hashFileAccess.js';
+import { closeDescriptor, fillSync, openForHashing, readFully } from './hashFileAccess.js';
+import { changedWhileHashingError, unreadableFileError } from './hashFileErrors.js';
 import { type DigestPlan, type HashAlgorithm, type HashWorkload } from './hashWorkload.js';
 
-/** Files open at once: enough to keep the thread pool's reads busy, far below descriptor limits. */
-const maximumOpenFiles = 64;
+/**
+ * Files up to this size are read right here. Below it, a read from the page cache costs less than
+ * its round trip through the thread pool; above it, reads in the pool overlap one another and leave
+ * this thread free to hand chunks to the workers.
+ */
+const readHereLimit = 256 * 1024;
+/** Files taken between turns of the event loop, so that workers' answers and timers are not held up. */
+const filesBetweenTurns = 256;
 
 /** One call's files, as far as reading them is concerned: once one fails, the rest are not read. */
 export interface HashJob {
@@ -12,17 +20,11 @@ export interface HashJob {
 }
 
 export class FileTask {
-  readonly opened: Promise<OpenedFile | undefined>;
-  /** Settles `opened`: undefined when the file was never opened because its job had already failed. */
-  settleOpened!: (opened: OpenedFile | undefined) => void;
-
   constructor(
     readonly job: HashJob,
     readonly index: number,
     readonly path: string,
-  ) {
-    this.opened = new Promise((resolve) => (this.settleOpened = resolve));
-  }
+  ) {}
 }
 
 /** A file whose bytes are going into the ring: its digests arrive from the workers of its plan. */
@@ -75,15 +77,14 @@ export interface FillerEvents {
 }
 
 /**
- * Reads files once into the ring's slots, several small files to a slot and a large one across many,
- * with opens and reads in flight ahead of the hashing so the disk and the workers overlap. The sizes
- * taken when opening let every read be issued as soon as its place in a slot is decided.
+ * Reads files once into the ring's slots, several small files to a slot and a large one across many.
+ * Small files are opened and read on this thread, which for thousands of them costs a fraction of
+ * sending each call to the thread pool; a large file's reads go to the pool as soon as their place
+ * in a slot is decided, so the disk and the workers overlap.
  */
 export class HashChunkFiller {
   private tasks: FileTask[] = [];
   private fillIndex = 0;
-  private openIndex = 0;
-  private openFiles = 0;
   private filling = false;
   private closed = false;
   private current: ChunkInProgress | undefined;
@@ -99,42 +100,40 @@ export class HashChunkFiller {
 
   add(tasks: readonly FileTask[]): void {
     for (const task of tasks) this.tasks.push(task);
-    this.openAhead();
     if (!this.filling) {
       this.filling = true;
       void this.fill();
     }
   }
 
-  /** Stops reading; descriptors still open are closed as their reads and opens finish. */
+  /** Stops reading; descriptors still open are closed as their reads finish. */
   close(): void {
     this.closed = true;
-    for (const task of this.tasks.slice(this.fillIndex, this.openIndex)) {
-      void task.opened.then((opened) => opened !== undefined && 'descriptor' in opened && closeDescriptor(opened.descriptor));
-    }
   }
 
   private async fill(): Promise<void> {
     try {
       while (!this.closed && this.fillIndex < this.tasks.length) {
         const task = this.tasks[this.fillIndex++]!;
-        await this.take(task, await task.opened);
+        await this.take(task);
+        if (this.fillIndex % filesBetweenTurns === 0) await nextTurn();
       }
     } catch {
       // Only closing the ring fails a wait here, and then the pool has already failed every job.
     }
     if (this.closed) return;
     this.tasks = [];
-    this.fillIndex = this.openIndex = 0;
+    this.fillIndex = 0;
     this.sealCurrent();
     this.filling = false;
   }
 
-  private async take(task: FileTask, opened: OpenedFile | undefined): Promise<void> {
-    if (opened === undefined) return this.events.settle(task, 'skipped');
+  private async take(task: FileTask): Promise<void> {
+    if (task.job.failed) return this.events.settle(task, 'skipped');
+    const opened = openForHashing(task.path);
     if ('error' in opened) return this.events.settle(task, opened.error);
-    if (task.job.failed || this.closed || opened.size === 0) {
-      this.release(opened.descriptor);
+    if (this.closed || opened.size === 0) {
+      closeDescriptor(opened.descriptor);
       return this.events.settle(task, opened.size === 0 && !task.job.failed ? 'empty' : 'skipped');
     }
     const plan = this.workload.plan(opened.size, task.job.algorithms);
@@ -170,7 +169,9 @@ export class HashChunkFiller {
     const costs = this.workload.costs(file.placed.plan, segment.length);
     this.workload.queue(costs);
     costs.forEach((cost, worker) => (chunk.costs[worker]! += cost));
-    if (segment.length > 0) {
+    if (segment.length > 0 && file.size <= readHereLimit) {
+      file.placed.error ??= this.readHere(file, this.ring.view(chunk.slot, segment.start, segment.length), position);
+    } else if (segment.length > 0) {
       chunk.unreadPieces++;
       file.unreadPieces++;
       readFully(file, this.ring.view(chunk.slot, segment.start, segment.length), position, (error) => {
@@ -183,6 +184,14 @@ export class HashChunkFiller {
     }
     chunk.fill += segment.length;
     if (chunk.fill === this.ring.slotSize) this.sealCurrent();
+  }
+
+  private readHere(file: FileBeingRead, target: Uint8Array, position: number): Error | undefined {
+    try {
+      return fillSync(file.descriptor, target, position) ? undefined : changedWhileHashingError(file.path, file.size);
+    } catch (error) {
+      return unreadableFileError(file.path, error);
+    }
   }
 
   private async newChunk(): Promise<ChunkInProgress> {
@@ -206,35 +215,9 @@ export class HashChunkFiller {
     }
   }
 
-  /** Opens files ahead of the filling, in order, so the file the filling needs next is usually open already. */
-  private openAhead(): void {
-    while (!this.closed && this.openFiles < maximumOpenFiles && this.openIndex < this.tasks.length) {
-      const task = this.tasks[this.openIndex++]!;
-      if (task.job.failed) {
-        task.settleOpened(undefined);
-        continue;
-      }
-      this.openFiles++;
-      void openForHashing(task.path).then((opened) => {
-        if ('error' in opened) this.fileClosed();
-        task.settleOpened(opened);
-      });
-    }
-  }
-
   private releaseIfRead(file: FileBeingRead): void {
     if (!file.fullyPlaced || file.unreadPieces > 0 || file.released) return;
     file.released = true;
-    this.release(file.descriptor);
-  }
-
-  private release(descriptor: number): void {
-    closeDescriptor(descriptor);
-    this.fileClosed();
-  }
-
-  private fileClosed(): void {
-    this.openFiles--;
-    this.openAhead();
+    closeDescriptor(file.descriptor);
   }
 }

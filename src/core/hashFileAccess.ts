@@ -1,7 +1,7 @@
-import { closeSync, constants, fstatSync, open, openSync, read, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, read, readSync } from 'node:fs';
 import { changedWhileHashingError, notRegularFileError, unreadableFileError } from './hashFileErrors.js';
 
-/** An open file and the size it had then, or why it could not be opened. Never a rejection, so it can wait unobserved. */
+/** An open file and the size it had then, or why it could not be opened. */
 export type OpenedFile = { descriptor: number; size: number } | { error: Error };
 
 // Non-blocking so that a named pipe among the inputs is refused instead of waiting forever for a
@@ -9,26 +9,26 @@ export type OpenedFile = { descriptor: number; size: number } | { error: Error }
 const openFlags = constants.O_RDONLY | constants.O_NONBLOCK;
 
 /**
- * Opens a regular file and takes its size. Ten thousand small files make the per-file round trips to
- * the thread pool cost more than their bytes, so only the calls that can wait on a disk or a network
- * go there: opening (the path lookup) and reading. Taking the size of an open descriptor (and closing
- * it, in closeDescriptor) only looks at what the kernel already holds, so those run right here.
+ * Opens a regular file and takes its size, on this thread. Opening only looks a path up, which for
+ * the files a step reads costs microseconds, while handing it to the thread pool costs more than
+ * that in round trips and wakes one more thread to compete with the hashing workers for the cores.
  */
-export function openForHashing(path: string): Promise<OpenedFile> {
-  return new Promise((resolve) => {
-    open(path, openFlags, (openError, descriptor) => {
-      if (openError !== null) return resolve({ error: unreadableFileError(path, openError) });
-      try {
-        const status = fstatSync(descriptor);
-        if (status.isFile()) return resolve({ descriptor, size: status.size });
-        closeDescriptor(descriptor);
-        resolve({ error: notRegularFileError(path, status) });
-      } catch (error) {
-        closeDescriptor(descriptor);
-        resolve({ error: unreadableFileError(path, error) });
-      }
-    });
-  });
+export function openForHashing(path: string): OpenedFile {
+  let descriptor: number;
+  try {
+    descriptor = openSyncForReading(path);
+  } catch (error) {
+    return { error: unreadableFileError(path, error) };
+  }
+  try {
+    const status = fstatSync(descriptor);
+    if (status.isFile()) return { descriptor, size: status.size };
+    closeDescriptor(descriptor);
+    return { error: notRegularFileError(path, status) };
+  } catch (error) {
+    closeDescriptor(descriptor);
+    return { error: unreadableFileError(path, error) };
+  }
 }
 
 /**
@@ -49,19 +49,16 @@ export function readFully(file: { descriptor: number; path: string; size: number
   readMore();
 }
 
-/**
- * Opens a file for reading on this thread, for small files whose bytes cost less than a round trip
- * to the thread pool. Non-blocking for the same reason as openForHashing.
- */
+/** Opens a file for reading on this thread. Non-blocking: a named pipe is refused, not waited on. */
 export function openSyncForReading(path: string): number {
   return openSync(path, openFlags);
 }
 
-/** Fills `target` from the start of the file; false when the file ends first. */
-export function fillSync(descriptor: number, target: Uint8Array): boolean {
+/** Fills `target` from `position` in the file (its start by default); false when the file ends first. */
+export function fillSync(descriptor: number, target: Uint8Array, position = 0): boolean {
   let filled = 0;
   while (filled < target.length) {
-    const count = readSync(descriptor, target, filled, target.length - filled, filled);
+    const count = readSync(descriptor, target, filled, target.length - filled, position + filled);
     if (count === 0) return false;
     filled += count;
   }

@@ -1,8 +1,7 @@
 import { hash } from 'node:crypto';
-import { fstatSync } from 'node:fs';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { closeDescriptor, fillSync, openSyncForReading } from './hashFileAccess.js';
-import { changedWhileHashingError, notRegularFileError, unreadableFileError } from './hashFileErrors.js';
+import { closeDescriptor, fillSync, openForHashing } from './hashFileAccess.js';
+import { changedWhileHashingError, unreadableFileError } from './hashFileErrors.js';
 import { type FileSha256, hashFilesSha256 } from './hashPool.js';
 
 /** Files up to this size are hashed on this thread; larger ones by the hashing pool. */
@@ -33,28 +32,18 @@ export async function sha256OfFiles(paths: readonly string[]): Promise<FileSha25
   return results;
 }
 
-/**
- * The file's sha256 if it is small, undefined if it is not. Opened without blocking, so that a
- * named pipe is refused instead of waited on forever; it changes nothing for regular files. A file
- * that grows while being read is hashed as the size it had when opened.
- */
+/** The file's sha256 if it is small, undefined if it is not. A file that grows while being read is hashed as the size it had when opened. */
 function sha256IfSmall(path: string, scratch: Buffer): FileSha256 | undefined {
-  let descriptor: number;
+  const opened = openForHashing(path);
+  if ('error' in opened) throw opened.error;
   try {
-    descriptor = openSyncForReading(path);
-  } catch (error) {
-    throw unreadableFileError(path, error);
-  }
-  try {
-    const status = fstatSync(descriptor);
-    if (!status.isFile()) throw notRegularFileError(path, status);
-    if (status.size > scratch.length) return undefined;
-    const bytes = scratch.subarray(0, status.size);
-    if (!fillSync(descriptor, bytes)) throw changedWhileHashingError(path, status.size);
-    return { size: status.size, sha256: hash('sha256', bytes) };
+    if (opened.size > scratch.length) return undefined;
+    const bytes = scratch.subarray(0, opened.size);
+    if (!fillSync(opened.descriptor, bytes)) throw changedWhileHashingError(path, opened.size);
+    return { size: opened.size, sha256: hash('sha256', bytes) };
   } catch (error) {
     throw unreadableFileError(path, error);
   } finally {
-    closeDescriptor(descriptor);
+    closeDescriptor(opened.descriptor);
   }
 }
