@@ -111,6 +111,15 @@ describe('stoat hash and verify', () => {
     }
   });
 
+  test('a reader that stops early, as head does, ends the output quietly', async () => {
+    const directory = await project('early-reader');
+    // Far more output than a pipe holds, so most of it is written after the reader has gone.
+    await writeFiles(directory, Object.fromEntries(Array.from({ length: 2000 }, (_, index) => [`many/${index}.txt`, `${index}\n`])));
+    const result = spawnSync('bash', ['-c', `"$0" "$1" hash many | head -c 100 > /dev/null; echo "stoat exited $\{PIPESTATUS[0]}" >&2`, process.execPath, cli], { cwd: directory, encoding: 'utf8' });
+    assert.match(result.stderr, /stoat exited 0/);
+    assert.doesNotMatch(result.stderr, /EPIPE|Unhandled/);
+  });
+
   test('verify lists added, removed and modified files against a saved manifest', async () => {
     const directory = await project('verify');
     await writeFiles(directory, { 'out/keep.txt': 'keep\n', 'out/change.txt': 'before\n', 'out/remove.txt': 'remove\n' });
