@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { planExplicitScope } from '../../src/core/scope.js';
@@ -9,6 +9,7 @@ import { executeStep } from '../../src/engine/executeStep.js';
 import { type StepContext } from '../../src/engine/stepContext.js';
 import { type StepDefinition } from '../../src/engine/stepDefinition.js';
 import { openRemote } from '../../src/remote/openRemote.js';
+import { downloadPartSize, rangedDownloadThreshold } from '../../src/store/transferPlan.js';
 import { type Fault, type FaultProxy, startFaultProxy } from '../helpers/faultProxy.js';
 import { s3rverCredentials, type S3Server, startS3Server } from '../helpers/s3Server.js';
 import { makeTemporaryDirectory, writeFiles } from '../helpers/workspace.js';
@@ -88,6 +89,35 @@ describe('a failing S3 server never fails the step by default, and never hangs i
       proxy.setFault('pass');
     });
   }
+
+  test('connections reset in the middle of a large blob cost only those parts again: a hit, byte for byte', async () => {
+    const workspace = join(root, `case-${++caseCount}`);
+    await mkdir(workspace);
+    const definition: StepDefinition = {
+      workingDirectory: workspace,
+      command: ['mkdir -p out', `head -c ${rangedDownloadThreshold + 3 * 1024 * 1024} /dev/urandom > out/large.bin`],
+      deps: [],
+      outputs: ['out'],
+      env: [],
+      keyExtra: `case ${caseCount}`,
+    };
+    const remote = openRemote(`s3://${server.bucket}/outages`, root, { endpoint: proxy.url, forcePathStyle: true, timeoutSeconds });
+    const context: StepContext = { remote, scope: planExplicitScope('local', 'tests'), concurrency: 4, failOnCacheError: true, environment: process.env };
+    proxy.setFault('pass');
+    await executeStep(definition, context, 'auto');
+    const produced = await readFile(join(workspace, 'out', 'large.bin'));
+    await rm(join(workspace, 'out'), { recursive: true });
+    const requestsBefore = proxy.requests;
+    // Two ranged GETs lose their connection half-way; everything else passes.
+    proxy.setFault('reset', (request) => request.method === 'GET' && request.headers.range !== undefined, 2);
+    const report = await executeStep(definition, context, 'auto');
+    proxy.setFault('pass');
+    assert.equal(report.status, 'hit', `${report.reason} ${report.warnings.join(' | ')}`);
+    assert.deepEqual(await readFile(join(workspace, 'out', 'large.bin')), produced);
+    const parts = Math.ceil(produced.length / downloadPartSize);
+    // A listing, the manifest, every part once, and the two parts again.
+    assert.equal(proxy.requests - requestsBefore, 2 + parts + 2);
+  });
 
   test('a server that fails only while saving: the command ran, the save failed loudly, nothing half-saved is visible', async () => {
     const step = await savedStep();

@@ -9,8 +9,11 @@ export type Fault = 'pass' | 'error' | 'reset' | 'stall';
 
 export interface FaultProxy {
   url: string;
-  /** Sets the fault for requests with these methods (all methods when none are given). */
-  setFault(fault: Fault, methods?: string[]): void;
+  /**
+   * Sets the fault for requests with these methods, or that `methods` picks (all requests when not
+   * given), for the next `times` of them when given, after which requests pass again.
+   */
+  setFault(fault: Fault, methods?: string[] | ((request: IncomingMessage) => boolean), times?: number): void;
   requests: number;
   stop(): Promise<void>;
 }
@@ -19,14 +22,16 @@ export interface FaultProxy {
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const upstream = new URL(target);
   let fault: Fault = 'pass';
-  let faultMethods: string[] | undefined;
+  let faultMethods: string[] | ((request: IncomingMessage) => boolean) | undefined;
+  let faultsLeft = Infinity;
   const sockets = new Set<Socket>();
   const proxy: FaultProxy = {
     url: '',
     requests: 0,
-    setFault(next, methods) {
+    setFault(next, methods, times = Infinity) {
       fault = next;
       faultMethods = methods;
+      faultsLeft = times;
     },
     async stop() {
       for (const socket of sockets) socket.destroy();
@@ -35,7 +40,10 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   };
   const server: Server = createServer((incoming: IncomingMessage, answer: ServerResponse) => {
     proxy.requests++;
-    const active = faultMethods === undefined || faultMethods.includes(incoming.method ?? '') ? fault : 'pass';
+    const picked = faultMethods === undefined || (typeof faultMethods === 'function' ? faultMethods(incoming) : faultMethods.includes(incoming.method ?? ''));
+    const matches = faultsLeft > 0 && picked;
+    const active = matches ? fault : 'pass';
+    if (matches) faultsLeft--;
     if (active === 'stall') return;
     if (active === 'error') {
       incoming.resume();

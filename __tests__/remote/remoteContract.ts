@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { type Readable } from 'node:stream';
 import { test } from 'node:test';
 import { ObjectMissingError } from '../../src/core/errors.js';
-import { type ListedObject, type Remote } from '../../src/remote/remote.js';
+import { receiveChunkBytes } from '../../src/remote/byteSink.js';
+import { type ListedObject, readRangeInto, type Remote } from '../../src/remote/remote.js';
 
 export async function readAll(stream: Readable): Promise<string> {
   const chunks: Buffer[] = [];
@@ -23,6 +25,33 @@ export function defineRemoteContract(freshRemote: () => Remote): void {
     assert.equal(await readAll(await remote.read('packs/00/pack', { offset: 9, length: 1 })), '9');
     assert.equal(await readAll(await remote.read('packs/00/pack', { offset: 4, length: 0 })), '');
     assert.equal(await readAll(await remote.read('packs/00/pack')), '0123456789');
+  });
+
+  test('readRangeInto hands a range to a sink that copies, waits when asked, and takes it all in order', async () => {
+    const remote = freshRemote();
+    const content = randomBytes(300 * 1024 + 7);
+    await remote.writeIfAbsent('blobs/ab/large', { bytes: content });
+    for (const range of [{ offset: 0, length: content.length }, { offset: 70_000, length: 150_001 }, { offset: content.length - 1, length: 1 }]) {
+      const received: Buffer[] = [];
+      let calls = 0;
+      await readRangeInto(remote, 'blobs/ab/large', range, {
+        take: (bytes) => {
+          assert.ok(bytes.length <= receiveChunkBytes, `a sink is handed at most ${receiveChunkBytes} bytes at once, got ${bytes.length}`);
+          received.push(Buffer.from(bytes));
+          // Every other call asks the sender to wait a moment before the next bytes.
+          return calls++ % 2 === 0 ? new Promise((resolve) => setTimeout(resolve, 2)) : undefined;
+        },
+      });
+      assert.deepEqual(Buffer.concat(received), content.subarray(range.offset, range.offset + range.length));
+    }
+    await assert.rejects(readRangeInto(remote, 'blobs/ff/absent', { offset: 0, length: 10 }, { take: () => undefined }), ObjectMissingError);
+  });
+
+  test('a sink that fails ends readRangeInto with its error', async () => {
+    const remote = freshRemote();
+    await remote.writeIfAbsent('blobs/ab/refused', { bytes: randomBytes(200 * 1024) });
+    const refusal = new Error('the disk is full');
+    await assert.rejects(readRangeInto(remote, 'blobs/ab/refused', { offset: 0, length: 200 * 1024 }, { take: () => Promise.reject(refusal) }), (error) => error === refusal);
   });
 
   test('read and exists of a missing key: ObjectMissingError naming the key, and false', async () => {

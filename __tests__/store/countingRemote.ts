@@ -1,5 +1,6 @@
 import { type Readable } from 'node:stream';
-import { type ByteRange, type ListedObject, type Remote, type WriteSource } from '../../src/remote/remote.js';
+import { type ByteSink } from '../../src/remote/byteSink.js';
+import { type ByteRange, type ListedObject, readRangeInto, type Remote, type WriteSource } from '../../src/remote/remote.js';
 
 /**
  * A real remote with a tally of the requests made through it (one per call; a multipart upload
@@ -41,6 +42,11 @@ export class CountingRemote implements Remote {
   read(key: string, range?: ByteRange): Promise<Readable> {
     this.counts.read++;
     return this.inner.read(key, range);
+  }
+
+  readInto(key: string, range: ByteRange, sink: ByteSink): Promise<void> {
+    this.counts.read++;
+    return readRangeInto(this.inner, key, range, sink);
   }
 
   async writeIfAbsent(key: string, source: WriteSource, contentAddressed?: boolean): Promise<boolean> {

@@ -1,5 +1,6 @@
 import { type Readable } from 'node:stream';
 import { RemoteError } from '../core/errors.js';
+import { type ByteSink, pumpInto } from './byteSink.js';
 
 /** A part of an object: `length` bytes from `offset`. */
 export interface ByteRange {
@@ -31,6 +32,8 @@ export interface Remote {
   list(prefix: string): Promise<ListedObject[]>;
   exists(key: string): Promise<boolean>;
   read(key: string, range?: ByteRange): Promise<Readable>;
+  /** Hands a range's bytes to `sink` as they arrive, with no stream in between. Optional: see readRangeInto. */
+  readInto?(key: string, range: ByteRange, sink: ByteSink): Promise<void>;
   /**
    * Writes the object unless one with that key exists: `false` when it did. For a content-addressed
    * object (a blob or pack, named by the hash of its bytes) an existing object of another length
@@ -45,6 +48,12 @@ export interface Remote {
   replace(key: string, source: WriteSource): Promise<void>;
   /** Where an object is, for the summary. */
   locate(key: string): string;
+}
+
+/** Reads a range into a sink: directly where the backend can, through its stream where it cannot. */
+export async function readRangeInto(remote: Remote, key: string, range: ByteRange, sink: ByteSink): Promise<void> {
+  if (remote.readInto !== undefined) return remote.readInto(key, range, sink);
+  await pumpInto(await remote.read(key, range), sink);
 }
 
 export function sourceLength(source: WriteSource): number {

@@ -2,20 +2,21 @@ import { IntegrityError } from '../core/errors.js';
 import { mapConcurrently } from '../core/mapConcurrently.js';
 import { TrailingHash } from '../core/trailingHash.js';
 import { type TransferProgress } from '../core/transferProgress.js';
-import { type Remote } from '../remote/remote.js';
+import { readRangeInto, type Remote } from '../remote/remote.js';
 import { type MemberWriter } from './memberWriter.js';
-import { asStreamFailure } from './streamFailure.js';
+import { PartSink } from './partSink.js';
+import { asStreamFailure, isInterruption } from './streamFailure.js';
 import { downloadPartSize } from './transferPlan.js';
 
-/** Socket chunks (64 KiB) gathered into one vectored write: a sixteenth of the system calls. */
-const writeBatchBytes = 1024 * 1024;
+/** Tries at each part before the blob's download fails. */
+const attemptsPerPart = 3;
 
 /** Parts in flight at most, whatever the concurrency: more only adds requests competing for one link. */
 const partsInFlight = 8;
 
 /**
  * Fetches a large blob as parallel ranged GETs, each written where it belongs as its bytes arrive,
- * so memory holds only what the sockets have buffered. The sha256 is computed on a worker thread
+ * so memory holds only a few batches per part. The sha256 is computed on a worker thread
  * that reads the file back in order just behind the written prefix, so it is ready moments after
  * the last part lands and the bytes are still read from the network once.
  */
@@ -28,27 +29,34 @@ export async function downloadInParts(remote: Remote, key: string, writer: Membe
     await writer.open();
     hash = new TrailingHash(writer.destination);
     const trailing = hash;
+    const spare: Buffer[] = [];
     await mapConcurrently(parts, Math.max(1, Math.min(concurrency, partsInFlight)), async (offset, index) => {
       const length = Math.min(downloadPartSize, size - offset);
-      let filled = 0;
-      let pending: Buffer[] = [];
-      let pendingBytes = 0;
-      const flush = async (): Promise<void> => {
-        await writer.writeAt(pending, offset + filled);
-        filled += pendingBytes;
-        pending = [];
-        pendingBytes = 0;
-        trailing.written(prefix.advance(index, filled, length));
+      // Bytes of this part written so far, over every attempt: a retry writes the same bytes again.
+      let written = 0;
+      const write = async (bytes: Buffer, position: number): Promise<void> => {
+        await writer.writeAt([bytes], offset + position);
+        const end = position + bytes.length;
+        if (end <= written) return;
+        progress.advance(end - written, 0);
+        written = end;
+        trailing.written(prefix.advance(index, written, length));
       };
-      for await (const chunk of (await remote.read(key, { offset, length })) as AsyncIterable<Buffer>) {
-        if (filled + pendingBytes + chunk.length > length) throw new IntegrityError(`${remote.locate(key)} answered more bytes than asked for at offset ${offset}`, key);
-        pending.push(chunk);
-        pendingBytes += chunk.length;
-        progress.advance(chunk.length, 0);
-        if (pendingBytes >= writeBatchBytes) await flush();
+      for (let attempt = 1; ; attempt++) {
+        const sink = new PartSink(length, spare, write, () => new IntegrityError(`${remote.locate(key)} answered more bytes than asked for at offset ${offset}`, key));
+        try {
+          await readRangeInto(remote, key, { offset, length }, sink);
+          await sink.finish();
+        } catch (error) {
+          // A connection lost in the middle of a part costs that part again, not the whole blob.
+          if (attempt < attemptsPerPart && isInterruption(error)) continue;
+          throw error;
+        } finally {
+          await sink.settle();
+        }
+        if (sink.received !== length) throw new IntegrityError(`${remote.locate(key)} is shorter than the manifest says (${sink.received} of ${length} bytes at offset ${offset})`, key);
+        return;
       }
-      await flush();
-      if (filled !== length) throw new IntegrityError(`${remote.locate(key)} is shorter than the manifest says (${filled} of ${length} bytes at offset ${offset})`, key);
     });
     await writer.finishHashed(await trailing.digest(size));
     progress.advance(0, writer.tasks.length);

@@ -57,7 +57,9 @@ export class MemberWriter {
   async writeAt(chunks: readonly Uint8Array[], position: number): Promise<void> {
     const length = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
     if (position + length > this.size) throw this.tooLong();
-    this.received += length;
+    // Parts land in any order, and a part tried again writes its bytes again: the furthest byte
+    // written is what counts, and the caller's hash of the whole file checks the rest.
+    this.received = Math.max(this.received, position + length);
     const written = (await this.handle!.writev(chunks, position)).bytesWritten;
     // A short vectored write is rare: the rest goes down one chunk at a time.
     if (written < length) await writeFully(this.handle!, Buffer.concat(chunks).subarray(written), position + written);

@@ -2,12 +2,20 @@ import { IntegrityError, ObjectMissingError, RemoteError } from '../core/errors.
 import { type Remote } from '../remote/remote.js';
 
 /**
+ * Whether an error broke off a body in transit (a reset, a stall): not damage, not a missing object,
+ * not a failure the backend already reported for the request, and not the local disk's (which names a path).
+ */
+export function isInterruption(error: unknown): boolean {
+  if (error instanceof IntegrityError || error instanceof ObjectMissingError || error instanceof RemoteError) return false;
+  return typeof (error as NodeJS.ErrnoException).path !== 'string';
+}
+
+/**
  * An error while reading an object's body (a reset connection, a stalled server) comes from the
  * stream, not from the backend's request: it is the remote failing, and must be reported as such,
  * not as a crash or as damage.
  */
 export function asStreamFailure(error: unknown, remote: Remote, key: string): unknown {
-  if (error instanceof IntegrityError || error instanceof ObjectMissingError || error instanceof RemoteError) return error;
-  if (typeof (error as NodeJS.ErrnoException).path === 'string') return error;
+  if (!isInterruption(error)) return error;
   return new RemoteError(`reading ${remote.locate(key)} failed: ${(error as Error).message}`, remote.display, { cause: error });
 }

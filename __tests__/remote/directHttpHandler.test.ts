@@ -1,0 +1,300 @@
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer as createHttpsServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { type AddressInfo, createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
+import { type Readable } from 'node:stream';
+import { after, before, describe, test } from 'node:test';
+import { type HttpRequest } from '@smithy/types';
+import { type ByteSink } from '../../src/remote/byteSink.js';
+import { DirectHttpHandler } from '../../src/remote/directHttpHandler.js';
+import { ResponseBody } from '../../src/remote/responseBody.js';
+
+/** Deterministic bytes, so each answer can be checked without keeping it. */
+function pattern(length: number, seed = 0): Buffer {
+  const bytes = Buffer.alloc(length);
+  for (let index = 0; index < length; index++) bytes[index] = (index * 31 + seed) & 0xff;
+  return bytes;
+}
+
+let server: Server;
+let port: number;
+let connections = 0;
+
+function answer(request: IncomingMessage, response: ServerResponse): void {
+  const url = new URL(request.url!, 'http://localhost');
+  const size = Number(url.searchParams.get('size') ?? 0);
+  switch (url.pathname) {
+    case '/fixed':
+      response.writeHead(206, { 'content-length': size, 'x-range': request.headers.range ?? '' });
+      response.end(pattern(size));
+      return;
+    case '/chunked': {
+      // No length: node sends it chunked, in pieces of uneven size.
+      response.writeHead(200);
+      const body = pattern(size, 7);
+      for (let start = 0; start < body.length; start += 10_007) response.write(body.subarray(start, start + 10_007));
+      response.end();
+      return;
+    }
+    case '/missing':
+      response.writeHead(404, { 'content-type': 'application/xml' });
+      response.write('<Error><Code>NoSuchKey</Code>');
+      response.end('</Error>');
+      return;
+    case '/close':
+      response.writeHead(200, { connection: 'close', 'content-length': size });
+      response.end(pattern(size));
+      return;
+    case '/cut':
+      response.writeHead(200, { 'content-length': size });
+      response.write(pattern(size).subarray(0, size / 2), () => response.socket?.destroy());
+      return;
+    case '/stall':
+      response.writeHead(200, { 'content-length': size });
+      response.flushHeaders();
+      return;
+    case '/echo':
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      response.end(`${request.method} ${request.url} ${request.headers.host} ${request.headers['x-signed']}`);
+      return;
+    default:
+      response.writeHead(500);
+      response.end();
+  }
+}
+
+before(async () => {
+  server = createServer(answer);
+  server.on('connection', () => connections++);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as AddressInfo).port;
+});
+
+after(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+function get(path: string, query: Record<string, string> = {}, headers: Record<string, string> = {}, at = port): HttpRequest {
+  return { method: 'GET', protocol: 'http:', hostname: '127.0.0.1', port: at, path, query, headers } as HttpRequest;
+}
+
+/** A sink that keeps what it is given and, every `slowEvery` calls, asks the sender to wait. */
+function collectingSink(slowEvery = 0): ByteSink & { bytes(): Buffer } {
+  const pieces: Buffer[] = [];
+  let calls = 0;
+  return {
+    take(bytes) {
+      pieces.push(Buffer.from(bytes));
+      calls++;
+      return slowEvery > 0 && calls % slowEvery === 0 ? new Promise((resolve) => setTimeout(resolve, 5)) : undefined;
+    },
+    bytes: () => Buffer.concat(pieces),
+  };
+}
+
+async function readStream(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+describe('DirectHttpHandler', () => {
+  test('answers go to a sink byte for byte, over one kept-open connection, with waits when the sink asks', async () => {
+    const handler = new DirectHttpHandler(5000);
+    const before = connections;
+    for (const [size, slowEvery] of [[1, 0], [3 * 1024 * 1024 + 5, 3], [65_536, 1], [0, 0]] as const) {
+      const { response } = await handler.handle(get('/fixed', { size: String(size) }, { range: 'bytes=0-' }));
+      assert.equal(response.statusCode, 206);
+      assert.equal(response.headers['x-range'], 'bytes=0-');
+      const sink = collectingSink(slowEvery);
+      await (response.body as ResponseBody).receiveInto(sink);
+      assert.equal(sha256(sink.bytes()), sha256(pattern(size)), `${size} bytes`);
+    }
+    assert.equal(connections - before, 1);
+    handler.destroy();
+  });
+
+  test('a chunked body, read as a stream or into a sink, is decoded exactly', async () => {
+    const handler = new DirectHttpHandler(5000);
+    const size = 500_000;
+    const streamed = await readStream((await handler.handle(get('/chunked', { size: String(size) }))).response.body as Readable);
+    assert.equal(sha256(streamed), sha256(pattern(size, 7)));
+    const sink = collectingSink(2);
+    await ((await handler.handle(get('/chunked', { size: String(size) }))).response.body as ResponseBody).receiveInto(sink);
+    assert.equal(sha256(sink.bytes()), sha256(pattern(size, 7)));
+    handler.destroy();
+  });
+
+  test('an error answer comes back whole, for the SDK to parse, and the connection is reused', async () => {
+    const handler = new DirectHttpHandler(5000);
+    const before = connections;
+    const { response } = await handler.handle(get('/missing'));
+    assert.equal(response.statusCode, 404);
+    assert.equal((await readStream(response.body as Readable)).toString(), '<Error><Code>NoSuchKey</Code></Error>');
+    const next = await handler.handle(get('/fixed', { size: '10' }));
+    assert.equal((await readStream(next.response.body as Readable)).length, 10);
+    assert.equal(connections - before, 1);
+    handler.destroy();
+  });
+
+  test('the query is escaped as the signature covers it, and the host header is sent', async () => {
+    const handler = new DirectHttpHandler(5000);
+    const { response } = await handler.handle(get('/echo', { 'x-id': 'GetObject', note: "a b/c!'()*" }, { 'x-signed': 'yes' }));
+    assert.equal((await readStream(response.body as Readable)).toString(), `GET /echo?note=a%20b%2Fc%21%27%28%29%2A&x-id=GetObject 127.0.0.1:${port} yes`);
+    handler.destroy();
+  });
+
+  test('a server that closes after its answer gets a new connection for the next request', async () => {
+    const handler = new DirectHttpHandler(5000);
+    const before = connections;
+    for (let round = 0; round < 2; round++) {
+      const { response } = await handler.handle(get('/close', { size: '1000' }));
+      const sink = collectingSink();
+      await (response.body as ResponseBody).receiveInto(sink);
+      assert.equal(sink.bytes().length, 1000);
+    }
+    assert.equal(connections - before, 2);
+    handler.destroy();
+  });
+
+  test('a body cut short fails with a reset the SDK retries, and that connection is not reused', async () => {
+    const handler = new DirectHttpHandler(5000);
+    const { response } = await handler.handle(get('/cut', { size: '200000' }));
+    await assert.rejects((response.body as ResponseBody).receiveInto(collectingSink()), (error: NodeJS.ErrnoException) => error.code === 'ECONNRESET');
+    const before = connections;
+    const next = await handler.handle(get('/fixed', { size: '5' }));
+    assert.equal((await readStream(next.response.body as Readable)).length, 5);
+    assert.equal(connections - before, 1);
+    handler.destroy();
+  });
+
+  test('a server that stops sending fails with a TimeoutError after the timeout', async () => {
+    const handler = new DirectHttpHandler(300);
+    const { response } = await handler.handle(get('/stall', { size: '100' }));
+    await assert.rejects((response.body as ResponseBody).receiveInto(collectingSink()), (error: Error) => error.name === 'TimeoutError' && /no answer from 127\.0\.0\.1/.test(error.message));
+    handler.destroy();
+  });
+
+  test('a request with a body is refused: the transport is for GETs', async () => {
+    const handler = new DirectHttpHandler(5000);
+    await assert.rejects(handler.handle({ ...get('/fixed'), method: 'PUT', body: 'data' } as HttpRequest), /sends no request bodies/);
+  });
+});
+
+describe('DirectHttpHandler against a hand-written server', () => {
+  let raw: TcpServer;
+  let rawPort: number;
+  let respond: (socket: Socket) => void = () => undefined;
+
+  before(async () => {
+    raw = createTcpServer((socket) => socket.once('data', () => respond(socket)));
+    await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
+    rawPort = (raw.address() as AddressInfo).port;
+  });
+
+  after(async () => {
+    await new Promise((resolve) => raw.close(resolve));
+  });
+
+  test('a head split across reads, after an interim 100 Continue, is read whole', async () => {
+    const body = pattern(70_000, 3);
+    respond = (socket) => {
+      socket.write('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Le');
+      setTimeout(() => socket.write(`ngth: ${body.length}\r\nX-Part: two\r\n`), 20);
+      setTimeout(() => socket.end(Buffer.concat([Buffer.from('\r\n'), body])), 40);
+    };
+    const handler = new DirectHttpHandler(5000);
+    const { response } = await handler.handle(get('/', {}, {}, rawPort));
+    assert.equal(response.statusCode, 200);
+    assert.equal(response.headers['x-part'], 'two');
+    const sink = collectingSink();
+    await (response.body as ResponseBody).receiveInto(sink);
+    assert.equal(sha256(sink.bytes()), sha256(body));
+    handler.destroy();
+  });
+
+  test('a body that ends with the connection, without a length, is read to its end', async () => {
+    const body = pattern(123_457, 5);
+    respond = (socket) => socket.end(Buffer.concat([Buffer.from('HTTP/1.1 200 OK\r\n\r\n'), body]));
+    const handler = new DirectHttpHandler(5000);
+    const { response } = await handler.handle(get('/', {}, {}, rawPort));
+    assert.equal(sha256(await readStream(response.body as Readable)), sha256(body));
+    handler.destroy();
+  });
+
+  test('an answer that is not HTTP is refused, naming the server', async () => {
+    respond = (socket) => socket.end('SSH-2.0-OpenSSH\r\n\r\n');
+    const handler = new DirectHttpHandler(5000);
+    await assert.rejects(handler.handle(get('/', {}, {}, rawPort)), /127\.0\.0\.1 sent a response that is not HTTP\/1\.1/);
+    handler.destroy();
+  });
+});
+
+describe('DirectHttpHandler over TLS', () => {
+  // A CA the test trusts only through NODE_EXTRA_CA_CERTS, which node reads at start: the client runs in a child.
+  test('verifies the server against the trusted CAs, by host name and by address, and reads the body exactly', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'stoat-tls-test-'));
+    const tlsServer = createHttpsServer();
+    try {
+      const key = join(directory, 'key.pem');
+      const certificate = join(directory, 'certificate.pem');
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', certificate, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'], { stdio: 'ignore' });
+      const body = pattern(300_000, 9);
+      tlsServer.setSecureContext({ key: readFileSync(key), cert: readFileSync(certificate) });
+      tlsServer.on('request', (_request: IncomingMessage, response: ServerResponse) => {
+        response.writeHead(200, { 'content-length': body.length });
+        response.end(body);
+      });
+      await new Promise<void>((resolve) => tlsServer.listen(0, '127.0.0.1', resolve));
+      const tlsPort = (tlsServer.address() as AddressInfo).port;
+      const client = join(directory, 'client.mts');
+      writeFileSync(
+        client,
+        [
+          `import { createHash } from 'node:crypto';`,
+          `import { DirectHttpHandler } from ${JSON.stringify(fileURLToPath(new URL('../../src/remote/directHttpHandler.ts', import.meta.url)))};`,
+          `const handler = new DirectHttpHandler(5000);`,
+          `for (const hostname of process.argv.slice(2)) {`,
+          `  const { response } = await handler.handle({ method: 'GET', protocol: 'https:', hostname, port: ${tlsPort}, path: '/', query: {}, headers: {} });`,
+          `  const hash = createHash('sha256');`,
+          `  await response.body.receiveInto({ take: (bytes) => void hash.update(bytes) });`,
+          `  console.log(hostname, hash.digest('hex'));`,
+          `}`,
+          `handler.destroy();`,
+        ].join('\n'),
+      );
+      const run = (trust: boolean, ...hostnames: string[]) =>
+        spawnAsync(process.execPath, ['--import', 'tsx', client, ...hostnames], { ...process.env, NODE_EXTRA_CA_CERTS: trust ? certificate : '' });
+      const trusted = await run(true, 'localhost', '127.0.0.1');
+      assert.equal(trusted.code, 0, trusted.stderr);
+      assert.deepEqual(trusted.stdout.trim().split('\n'), [`localhost ${sha256(body)}`, `127.0.0.1 ${sha256(body)}`]);
+      const untrusted = await run(false, 'localhost');
+      assert.notEqual(untrusted.code, 0);
+      assert.match(untrusted.stderr, /self[- ]signed certificate/i);
+    } finally {
+      tlsServer.close();
+      await rm(directory, { recursive: true, force: true });
+    }
+  });
+});
+
+function spawnAsync(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}

@@ -1,0 +1,294 @@
+import { isIP, type Socket, connect as connectTcp } from 'node:net';
+import { connect as connectTls } from 'node:tls';
+import { type ByteSink, receiveChunkBytes } from './byteSink.js';
+
+/** Where a connection goes. */
+export interface Origin {
+  protocol: 'http:' | 'https:';
+  hostname: string;
+  port: number;
+}
+
+export interface ResponseHead {
+  statusCode: number;
+  reason: string;
+  /** Names in lower case; repeated headers joined with ", ". */
+  headers: Record<string, string>;
+}
+
+/** A response head longer than this is refused: S3's are a few hundred bytes. */
+const maximumHeadBytes = 64 * 1024;
+
+type Framing = { kind: 'length'; remaining: number } | { kind: 'chunked' } | { kind: 'close' };
+type ChunkedState = 'size' | 'data' | 'data-end' | 'trailer';
+
+interface Exchange {
+  resolveHead(head: ResponseHead): void;
+  rejectHead(error: Error): void;
+  resolveBody?(): void;
+  rejectBody?(error: Error): void;
+}
+
+/**
+ * One HTTP/1.1 client connection that reads into a single buffer of its own and hands a body's
+ * bytes to a ByteSink straight from it. node:http makes a new Buffer for every read; over a
+ * gigabyte that churn of memory outside the heap sets off dozens of full garbage collections, and
+ * with them about twice the CPU the transfer itself needs. One request at a time; the connection
+ * stays open for the next one when the server allows.
+ */
+export class HttpConnection {
+  private readonly socket: Socket;
+  private readonly buffer = Buffer.allocUnsafeSlow(receiveChunkBytes);
+  private phase: 'idle' | 'head' | 'body' | 'closed' = 'idle';
+  private exchange: Exchange | undefined;
+  private headText = '';
+  private keepAlive = true;
+  private framing: Framing = { kind: 'close' };
+  private chunkedState: ChunkedState = 'size';
+  private chunkRemaining = 0;
+  private line = '';
+  private sink: ByteSink | undefined;
+  /** Body bytes that came with the head, copied, until a sink is attached. */
+  private held: Buffer | undefined;
+  /** Called once when the connection can no longer be used. */
+  onClosed: () => void = () => undefined;
+
+  constructor(
+    readonly origin: Origin,
+    private readonly timeoutMilliseconds: number,
+  ) {
+    const onread = { buffer: this.buffer, callback: (count: number) => this.received(this.buffer.subarray(0, count)) };
+    const address = { host: origin.hostname, port: origin.port, onread };
+    this.socket =
+      origin.protocol === 'https:'
+        ? connectTls({ ...address, ...(isIP(origin.hostname) === 0 ? { servername: origin.hostname } : {}) })
+        : connectTcp(address);
+    this.socket.setNoDelay(true);
+    this.socket.on('error', (error) => this.fail(error));
+    this.socket.on('end', () => this.ended());
+    this.socket.on('close', () => this.fail(connectionClosed()));
+    this.socket.on('timeout', () => this.fail(Object.assign(new Error(`no answer from ${origin.hostname} for ${this.timeoutMilliseconds / 1000} s`), { name: 'TimeoutError' })));
+  }
+
+  private get closed(): boolean {
+    return this.phase === 'closed';
+  }
+
+  /** True between responses on a connection the server keeps open. */
+  get reusable(): boolean {
+    return this.phase === 'idle' && this.keepAlive;
+  }
+
+  /** Sends a request without a body; resolves with the response head, before any of the body is taken. */
+  send(request: string, abortSignal?: AbortSignal): Promise<ResponseHead> {
+    if (this.phase !== 'idle') return Promise.reject(this.phase === 'closed' ? connectionClosed() : new Error('an HTTP connection was given a request while busy'));
+    this.phase = 'head';
+    this.headText = '';
+    this.socket.ref();
+    this.socket.setTimeout(this.timeoutMilliseconds);
+    // A body whose reader asked for a pause in its last bytes may have left the socket paused.
+    this.socket.resume();
+    const head = new Promise<ResponseHead>((resolveHead, rejectHead) => (this.exchange = { resolveHead, rejectHead }));
+    if (abortSignal !== undefined) {
+      const abort = (): void => this.fail(Object.assign(new Error('the request was aborted'), { name: 'AbortError' }));
+      if (abortSignal.aborted) abort();
+      else abortSignal.addEventListener('abort', abort, { once: true });
+    }
+    this.socket.write(request);
+    return head;
+  }
+
+  /** Hands the body to `sink` as it arrives; resolves once all of it is handed over. */
+  receiveBody(sink: ByteSink): Promise<void> {
+    if (this.phase !== 'body' || this.exchange === undefined || this.sink !== undefined) {
+      return Promise.reject(this.phase === 'closed' ? connectionClosed() : new Error('an HTTP connection was asked for a body it is not receiving'));
+    }
+    const exchange = this.exchange;
+    const body = new Promise<void>((resolve, reject) => Object.assign(exchange, { resolveBody: resolve, rejectBody: reject }));
+    this.sink = sink;
+    const held = this.held ?? Buffer.alloc(0);
+    this.held = undefined;
+    if (this.deliver(held, 0)) this.socket.resume();
+    return body;
+  }
+
+  /** Waits between requests: kept open, without holding the process. */
+  park(): void {
+    this.socket.setTimeout(0);
+    this.socket.unref();
+  }
+
+  destroy(error: Error = connectionClosed()): void {
+    this.fail(error);
+  }
+
+  /** Everything that arrives; false pauses the socket until the sink asks for more. */
+  private received(bytes: Buffer): boolean {
+    let start = 0;
+    if (this.phase === 'head') {
+      start = this.readHead(bytes);
+      if (start < 0) return !this.closed;
+    }
+    if (this.phase !== 'body') {
+      // Bytes with no request to answer: the connection cannot be trusted with another one.
+      if (start < bytes.length) this.keepAlive = false;
+      return true;
+    }
+    if (this.sink === undefined) {
+      this.held = Buffer.from(bytes.subarray(start));
+      return false;
+    }
+    return this.deliver(bytes, start);
+  }
+
+  /** The index in `bytes` where the body starts, or -1 while the head is incomplete. */
+  private readHead(bytes: Buffer): number {
+    const before = this.headText.length;
+    this.headText += bytes.toString('latin1', 0, Math.min(bytes.length, maximumHeadBytes + 4));
+    const end = this.headText.indexOf('\r\n\r\n', Math.max(0, before - 3));
+    if (end < 0) {
+      if (this.headText.length > maximumHeadBytes) this.fail(new Error(`the response head from ${this.origin.hostname} is longer than ${maximumHeadBytes} bytes`));
+      return -1;
+    }
+    const start = end + 4 - before;
+    const head = parseHead(this.headText.slice(0, end));
+    if (head === undefined) {
+      this.fail(new Error(`${this.origin.hostname} sent a response that is not HTTP/1.1`));
+      return -1;
+    }
+    // An interim answer (100 Continue) is followed by the real one.
+    if (head.statusCode < 200) {
+      this.headText = '';
+      const next = start >= bytes.length ? -1 : this.readHead(bytes.subarray(start));
+      return next < 0 ? -1 : start + next;
+    }
+    const connection = head.headers.connection?.toLowerCase() ?? '';
+    this.keepAlive = head.version === '1.1' ? !connection.includes('close') : connection.includes('keep-alive');
+    const length = head.headers['content-length'];
+    if (head.statusCode === 204 || head.statusCode === 304) this.framing = { kind: 'length', remaining: 0 };
+    else if (head.headers['transfer-encoding']?.toLowerCase().includes('chunked') === true) {
+      this.framing = { kind: 'chunked' };
+      this.chunkedState = 'size';
+      this.line = '';
+    } else if (length !== undefined && /^\d+$/.test(length)) this.framing = { kind: 'length', remaining: Number(length) };
+    else {
+      this.framing = { kind: 'close' };
+      this.keepAlive = false;
+    }
+    this.phase = 'body';
+    this.exchange?.resolveHead({ statusCode: head.statusCode, reason: head.reason, headers: head.headers });
+    return start;
+  }
+
+  /** Hands body bytes from `start` on to the sink; false when it asked to wait. */
+  private deliver(bytes: Buffer, start: number): boolean {
+    let waiting: Promise<void> | undefined;
+    let position = start;
+    while (this.phase === 'body') {
+      if (this.framing.kind === 'length' && this.framing.remaining === 0) {
+        this.finishBody();
+        break;
+      }
+      if (position >= bytes.length) break;
+      let piece: Buffer | undefined;
+      if (this.framing.kind === 'length') {
+        const count = Math.min(this.framing.remaining, bytes.length - position);
+        piece = bytes.subarray(position, position + count);
+        this.framing.remaining -= count;
+        position += count;
+      } else if (this.framing.kind === 'close') {
+        piece = bytes.subarray(position);
+        position = bytes.length;
+      } else {
+        [piece, position] = this.nextChunkedPiece(bytes, position);
+      }
+      if (piece !== undefined && piece.length > 0) waiting = this.sink!.take(piece) ?? waiting;
+    }
+    if (position < bytes.length) this.keepAlive = false;
+    if (waiting === undefined) return !this.closed;
+    waiting.then(
+      () => !this.closed && this.socket.resume(),
+      (error: Error) => this.fail(error),
+    );
+    return false;
+  }
+
+  /** One step through a chunked body: the data it found, if any, and where to go on. */
+  private nextChunkedPiece(bytes: Buffer, position: number): [Buffer | undefined, number] {
+    if (this.chunkedState === 'data') {
+      const count = Math.min(this.chunkRemaining, bytes.length - position);
+      this.chunkRemaining -= count;
+      if (this.chunkRemaining === 0) this.chunkedState = 'data-end';
+      return [bytes.subarray(position, position + count), position + count];
+    }
+    const newline = bytes.indexOf(10, position);
+    const stop = newline < 0 ? bytes.length : newline + 1;
+    this.line += bytes.toString('latin1', position, stop);
+    if (this.line.length > maximumHeadBytes) this.fail(new Error(`a chunk header from ${this.origin.hostname} is too long`));
+    if (newline < 0) return [undefined, stop];
+    const line = this.line.trim();
+    this.line = '';
+    if (this.chunkedState === 'data-end') {
+      this.chunkedState = 'size';
+    } else if (this.chunkedState === 'size') {
+      const size = Number.parseInt(line.split(';')[0]!, 16);
+      if (!/^[0-9a-fA-F]+/.test(line) || !Number.isSafeInteger(size)) this.fail(new Error(`${this.origin.hostname} sent a malformed chunked body`));
+      else if (size === 0) this.chunkedState = 'trailer';
+      else [this.chunkRemaining, this.chunkedState] = [size, 'data'];
+    } else if (line === '') {
+      this.finishBody();
+    }
+    return [undefined, stop];
+  }
+
+  private finishBody(): void {
+    const exchange = this.exchange;
+    this.phase = 'idle';
+    this.exchange = undefined;
+    this.sink = undefined;
+    if (!this.keepAlive) {
+      this.phase = 'closed';
+      this.socket.destroy();
+      this.onClosed();
+    }
+    exchange?.resolveBody?.();
+  }
+
+  private ended(): void {
+    if (this.phase === 'body' && this.framing.kind === 'close') this.finishBody();
+    else this.fail(connectionClosed());
+  }
+
+  private fail(error: Error): void {
+    if (this.phase === 'closed') return;
+    const exchange = this.exchange;
+    const inHead = this.phase === 'head';
+    this.phase = 'closed';
+    this.exchange = undefined;
+    this.socket.destroy();
+    this.onClosed();
+    if (inHead) exchange?.rejectHead(error);
+    else exchange?.rejectBody?.(error);
+    // A failure before anyone asked for the body is reported when they do.
+  }
+}
+
+function parseHead(text: string): (ResponseHead & { version: string }) | undefined {
+  const [statusLine = '', ...lines] = text.split('\r\n');
+  const status = /^HTTP\/(1\.[01]) (\d{3})(?: (.*))?$/.exec(statusLine);
+  if (status === null) return undefined;
+  const headers: Record<string, string> = {};
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) return undefined;
+    const name = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
+  }
+  return { version: status[1]!, statusCode: Number(status[2]), reason: status[3] ?? '', headers };
+}
+
+/** Coded like a reset, so that the SDK retries the request on a new connection. */
+function connectionClosed(): Error {
+  return Object.assign(new Error('the server closed the connection before the response ended'), { code: 'ECONNRESET' });
+}
