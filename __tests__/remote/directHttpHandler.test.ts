@@ -182,6 +182,10 @@ describe('DirectHttpHandler', () => {
     const handler = new DirectHttpHandler(300);
     const { response } = await handler.handle(get('/stall', { size: '100' }));
     await assert.rejects((response.body as ResponseBody).receiveInto(collectingSink()), (error: Error) => error.name === 'TimeoutError' && /no answer from 127\.0\.0\.1/.test(error.message));
+    // Timed out before anyone asked for the body: asking later still says why.
+    const late = await handler.handle(get('/stall', { size: '100' }));
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    await assert.rejects((late.response.body as ResponseBody).receiveInto(collectingSink()), (error: Error) => error.name === 'TimeoutError');
     handler.destroy();
   });
 

@@ -134,7 +134,7 @@ async function main(): Promise<number> {
   const s3Url = `http://127.0.0.1:${s3rver.port}`;
   // Far above any healthy command (the slowest, aws on D2, takes a minute or two), far below "forever".
   const commandTimeoutSeconds = options.peerOnD3 ? 90 * 60 : quick ? 60 : 10 * 60;
-  const context: BenchContext = { stoatCli, aws, proxy, bucket, s3Url, s3Directory, benchDirectory, workDirectory, runId, commandTimeoutSeconds, log };
+  const context: BenchContext = { stoatCli, aws, proxy, servers: [s3rver, proxy], bucket, s3Url, s3Directory, benchDirectory, workDirectory, runId, commandTimeoutSeconds, log };
   const results: StepResult[] = [];
   const plan = plans(datasets, options);
   let hashing: HashingResult | undefined;

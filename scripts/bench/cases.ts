@@ -6,7 +6,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { type Dataset, type DatasetName, writeChangedCopy } from './datasets.js';
 import { measure, type Measurement } from './measure.js';
-import { type CountingProxy } from './services.js';
+import { type CountingProxy, type Service } from './services.js';
 import { type AwsCli, awsEnvironment, awsInvocation, type Step, type StepContext, stoatEnvironment, stoatInvocation, type Tool } from './tools.js';
 import { checkRestoredTree } from './treeCheck.js';
 import { type Traffic } from './traffic.js';
@@ -18,6 +18,8 @@ export interface StepResult {
   run: number;
   wallMs: number;
   peakRssBytes: number | null;
+  cpuSeconds: number | null;
+  serverCpuSeconds: number | null;
   traffic: Traffic;
   /** From stoat's `--json` report. */
   report?: { status: string; transferredBytes: number; durationsMs: Record<string, number> };
@@ -34,6 +36,8 @@ export interface BenchContext {
   stoatCli: string;
   aws: AwsCli | null;
   proxy: CountingProxy;
+  /** s3rver and the proxy: the CPU they use during a step is part of what the step costs. */
+  servers: readonly Service[];
   bucket: string;
   /** s3rver's own URL, for measuring what the proxy costs. */
   s3Url: string;
@@ -103,10 +107,10 @@ async function runStep(context: BenchContext, tool: Tool, step: Step, run: numbe
   const invocation = tool === 'stoat' ? stoatInvocation(context.stoatCli, step, stepContext) : awsInvocation(context.aws!, step, stepContext);
   const environment = tool === 'stoat' ? stoatEnvironment() : awsEnvironment(context.benchDirectory);
   const rssFile = join(context.workDirectory, `${stepContext.prefix}.rss`);
-  const measurement = await measure(invocation.argv, { cwd: invocation.cwd, env: environment, proxy: context.proxy, rssFile, timeoutMs: context.commandTimeoutSeconds * 1000 });
+  const measurement = await measure(invocation.argv, { cwd: invocation.cwd, env: environment, proxy: context.proxy, servers: context.servers, rssFile, timeoutMs: context.commandTimeoutSeconds * 1000 });
   const result: StepResult = {
     dataset: dataset.spec.name, tool, step, run,
-    wallMs: measurement.wallMs, peakRssBytes: measurement.peakRssBytes, traffic: measurement.traffic, changed, loadAfter: loadavg()[0]!,
+    wallMs: measurement.wallMs, peakRssBytes: measurement.peakRssBytes, cpuSeconds: measurement.cpuSeconds, serverCpuSeconds: measurement.serverCpuSeconds, traffic: measurement.traffic, changed, loadAfter: loadavg()[0]!,
   };
   if (measurement.timedOut) {
     // A report on stdout means the work was done and only the exit never came.

@@ -4,7 +4,7 @@ import { type Dataset, type DatasetName } from './datasets.js';
 import { machineLines, type Machine } from './machine.js';
 import { type ProxyOverhead } from './proxyOverhead.js';
 import { type CaseSummary, type HashingSummary, type TargetResult } from './results.js';
-import { casesTable, datasetsTable, hashingTable, requestsTable, targetsTable } from './table.js';
+import { casesTable, cpuTable, datasetsTable, hashingTable, requestsTable, targetsTable } from './table.js';
 
 export interface Outcome {
   quick: boolean;
@@ -34,11 +34,43 @@ function overheadNote(overhead: ProxyOverhead | null): string[] {
   ];
 }
 
+/**
+ * For each transfer target judged short: the time and CPU of both tools and of the servers, so the
+ * reason is read off the numbers of this run rather than asserted.
+ */
+function shortfallNotes(outcome: Outcome): string[] {
+  const notes: string[] = [];
+  for (const { target, verdict } of outcome.targets) {
+    const which = /^(D\d) (?:cold )?(save|restore) /.exec(target);
+    if (verdict === 'pass' || which === null) continue;
+    const summary = outcome.cases.find((entry) => entry.dataset === which[1]!.toLowerCase() && entry.step === (which[2] === 'save' ? 'cold-save' : 'restore-empty'));
+    const { stoat, aws } = summary ?? {};
+    if (stoat == null || aws == null || stoat.cpuSeconds === null || aws.cpuSeconds === null || stoat.serverCpuSeconds === null || aws.serverCpuSeconds === null) continue;
+    const side = (name: string, tool: typeof stoat): string =>
+      `${name} ${(tool.medianMs / 1000).toFixed(2)} s, using ${tool.cpuSeconds!.toFixed(1)} s of CPU while s3rver and the proxy used ${tool.serverCpuSeconds!.toFixed(1)} s`;
+    notes.push(`- ${target}: ${side('stoat', stoat)}; ${side('aws', aws)}.`);
+  }
+  if (notes.length === 0) return [];
+  return [
+    '## What falls short, in numbers',
+    '',
+    ...notes,
+    '',
+    'A restore by stoat includes the sha256 of every byte it writes, checked before the file is put in',
+    'place (about 1 s of CPU per GiB, on a thread of its own); aws checks nothing. s3rver is one',
+    'single-threaded process: on a save its CPU time close to the wall time means the server, not the',
+    'client, set the pace. See the CPU table for how busy the whole machine was.',
+    '',
+  ];
+}
+
 /** The tables alone, for the terminal. */
 export function resultTables(outcome: Outcome): string {
   const parts = [
     '## Targets', '', targetsTable(outcome.targets), '',
     '## Transfers (medians)', '', casesTable(outcome.cases), '',
+    '## CPU (medians)', '', cpuTable(outcome.cases, outcome.machine.cores), '',
+    ...shortfallNotes(outcome),
     '## Hashing', '', hashingTable(outcome.hashing, outcome.hashedFiles, outcome.hashedBytes), '',
     '## stoat’s requests', '', requestsTable(outcome.cases),
   ];

@@ -1,10 +1,11 @@
 // Runs one command the way a user would and measures it: wall time, peak resident memory (GNU
-// time's %M, the largest RSS of the process it waited for: node for stoat, python for aws) and the
-// requests and bytes the counting proxy saw while it ran.
+// time's %M, the largest RSS of the process it waited for: node for stoat, python for aws), the CPU
+// it used (GNU time's %U + %S, its threads and children included), the CPU the servers used meanwhile,
+// and the requests and bytes the counting proxy saw while it ran.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
-import { type CountingProxy } from './services.js';
+import { type CountingProxy, type Service } from './services.js';
 import { emptyTraffic, type Traffic } from './traffic.js';
 
 export const timeBinary = '/usr/bin/time';
@@ -13,6 +14,10 @@ export interface Measurement {
   wallMs: number;
   /** null when GNU time is not installed. */
   peakRssBytes: number | null;
+  /** User plus system CPU seconds of the command; null when GNU time is not installed. */
+  cpuSeconds: number | null;
+  /** CPU seconds the servers (s3rver and the proxy) used while it ran; null when not measured. */
+  serverCpuSeconds: number | null;
   exitCode: number;
   /** Killed after `timeoutMs`: a command that never exits must not stop the whole bench. */
   timedOut: boolean;
@@ -26,7 +31,9 @@ export interface MeasureOptions {
   env: NodeJS.ProcessEnv;
   /** Omitted for commands that do not touch the network (hashing). */
   proxy?: CountingProxy;
-  /** Where GNU time writes its number; removed afterwards. */
+  /** Servers whose CPU time is taken around the command. */
+  servers?: readonly Service[];
+  /** Where GNU time writes its numbers; removed afterwards. */
   rssFile: string;
   timeoutMs?: number;
 }
@@ -45,18 +52,36 @@ function killGroup(group: number): void {
   }
 }
 
-/** GNU time writes `Command exited with non-zero status N` before the number when the command fails. */
-function parseRss(text: string): number | null {
+/**
+ * GNU time's `%M %U %S` line: peak RSS in KiB, user and system seconds. It writes `Command exited
+ * with non-zero status N` before it when the command fails.
+ */
+function parseTime(text: string): { peakRssBytes: number | null; cpuSeconds: number | null } {
   const lines = text.trim().split('\n');
-  const kibibytes = Number(lines[lines.length - 1]);
-  return Number.isFinite(kibibytes) && kibibytes > 0 ? kibibytes * 1024 : null;
+  const [kibibytes, user, system] = (lines[lines.length - 1] ?? '').split(' ').map(Number);
+  return {
+    peakRssBytes: kibibytes !== undefined && Number.isFinite(kibibytes) && kibibytes > 0 ? kibibytes * 1024 : null,
+    cpuSeconds: user !== undefined && system !== undefined && Number.isFinite(user) && Number.isFinite(system) ? user + system : null,
+  };
+}
+
+function serversCpu(servers: readonly Service[] | undefined): number | null {
+  if (servers === undefined || servers.length === 0) return null;
+  let total = 0;
+  for (const server of servers) {
+    const seconds = server.cpuSeconds();
+    if (seconds === null) return null;
+    total += seconds;
+  }
+  return total;
 }
 
 export async function measure(command: readonly string[], options: MeasureOptions): Promise<Measurement> {
   const hasTime = existsSync(timeBinary);
   // Anything left over from an earlier command belongs to no case.
   if (options.proxy !== undefined) await options.proxy.take();
-  const argv = hasTime ? [timeBinary, '-f', '%M', '-o', options.rssFile, ...command] : [...command];
+  const argv = hasTime ? [timeBinary, '-f', '%M %U %S', '-o', options.rssFile, ...command] : [...command];
+  const serversBefore = serversCpu(options.servers);
   const started = performance.now();
   const { exitCode, timedOut, stdout, stderr } = await new Promise<{ exitCode: number; timedOut: boolean; stdout: string; stderr: string }>((resolve, reject) => {
     // Its own process group, so a timeout kills GNU time and the command under it together.
@@ -80,11 +105,13 @@ export async function measure(command: readonly string[], options: MeasureOption
     });
   });
   const wallMs = performance.now() - started;
+  const serversAfter = serversCpu(options.servers);
+  const serverCpuSeconds = serversBefore === null || serversAfter === null ? null : serversAfter - serversBefore;
   const traffic = options.proxy === undefined ? emptyTraffic() : await options.proxy.take();
-  let peakRssBytes: number | null = null;
+  let time: ReturnType<typeof parseTime> = { peakRssBytes: null, cpuSeconds: null };
   if (hasTime) {
-    peakRssBytes = parseRss(await readFile(options.rssFile, 'utf8').catch(() => ''));
+    time = parseTime(await readFile(options.rssFile, 'utf8').catch(() => ''));
     await rm(options.rssFile, { force: true });
   }
-  return { wallMs, peakRssBytes, exitCode, timedOut, stdout, stderr, traffic };
+  return { wallMs, ...time, serverCpuSeconds, exitCode, timedOut, stdout, stderr, traffic };
 }

@@ -15,6 +15,9 @@ export interface ToolSummary {
   contentBytesReceived: number;
   /** The largest of the runs: a peak is what a machine must have room for. */
   peakRssBytes: number | null;
+  /** Medians: the tool's own CPU seconds, and what s3rver and the proxy used meanwhile. */
+  cpuSeconds: number | null;
+  serverCpuSeconds: number | null;
   /** stoat only: the bytes its report says it moved. */
   transferredBytes: number | null;
   /** Requests by kind, from the run with the median time. */
@@ -36,6 +39,11 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
+function medianOrNull(values: readonly (number | null | undefined)[]): number | null {
+  const known = values.filter((value): value is number => typeof value === 'number');
+  return known.length === 0 ? null : median(known);
+}
+
 function summarizeTool(results: StepResult[]): ToolSummary | null {
   const good = results.filter((result) => result.failure === undefined);
   if (good.length === 0) return null;
@@ -52,6 +60,8 @@ function summarizeTool(results: StepResult[]): ToolSummary | null {
     contentBytesSent: pick((result) => result.traffic.contentBytesSent),
     contentBytesReceived: pick((result) => result.traffic.contentBytesReceived),
     peakRssBytes: rss.length === 0 ? null : Math.max(...rss),
+    cpuSeconds: medianOrNull(good.map((result) => result.cpuSeconds)),
+    serverCpuSeconds: medianOrNull(good.map((result) => result.serverCpuSeconds)),
     transferredBytes: reported.length === 0 ? null : median(reported),
     byKind: byTime[Math.floor((byTime.length - 1) / 2)]!.traffic.byKind,
   };

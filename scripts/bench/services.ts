@@ -1,12 +1,15 @@
 // The two servers a benchmark run talks to, each in a process of its own so neither shares an event
 // loop with the other or with the bench: s3rver, and the counting proxy in front of it.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { countersPath, type Traffic } from './traffic.js';
 
 export interface Service {
   port: number;
+  /** User plus system CPU seconds the server process has used so far; null where /proc is missing. */
+  cpuSeconds(): number | null;
   stop(): Promise<void>;
 }
 
@@ -51,7 +54,7 @@ function startProcess(name: string, args: string[], portPattern: RegExp): Promis
       if (match !== null) {
         started = true;
         clearTimeout(timer);
-        resolve({ port: Number(match[1]), stop });
+        resolve({ port: Number(match[1]), cpuSeconds: () => processCpuSeconds(child.pid), stop });
       }
     });
     // Drain stderr so a chatty server never blocks on a full pipe; keep it for the error message.
@@ -63,6 +66,18 @@ function startProcess(name: string, args: string[], portPattern: RegExp): Promis
       reject(new Error(`${name} exited with code ${code} before listening: ${output}`));
     });
   });
+}
+
+/** From /proc/<pid>/stat: fields 14 and 15 (utime, stime) after the command name, in clock ticks of 1/100 s on Linux. */
+function processCpuSeconds(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
 }
 
 /** s3rver 3.7.1 with one bucket, storing objects as files under `directory`. */

@@ -48,6 +48,27 @@ export function casesTable(cases: CaseSummary[]): string {
   return table(header, rows);
 }
 
+const cpu = (value: number | null): string => (value === null ? '?' : value.toFixed(1));
+
+/**
+ * Where the CPU went in each case: the tool's own (threads and children included), and s3rver's and
+ * the proxy's while it ran. On a machine with few cores, the sum against cores × wall time says
+ * whether a case was bound by the CPU of the whole machine rather than by either tool.
+ */
+export function cpuTable(cases: CaseSummary[], cores: number): string {
+  const header = ['dataset', 'case', 'tool CPU s stoat / aws', 's3rver + proxy CPU s during stoat / aws', `machine busy stoat / aws (all CPU ÷ ${cores} cores × wall)`];
+  const busy = (summary: ToolSummary): string =>
+    summary.cpuSeconds === null || summary.serverCpuSeconds === null ? '?' : `${Math.round(((summary.cpuSeconds + summary.serverCpuSeconds) / (cores * (summary.medianMs / 1000))) * 100)}%`;
+  const rows = cases.map(({ dataset, step, stoat, aws }) => [
+    dataset.toUpperCase(),
+    stepTitles[step],
+    pair(stoat, aws, (summary) => cpu(summary.cpuSeconds)),
+    pair(stoat, aws, (summary) => cpu(summary.serverCpuSeconds)),
+    pair(stoat, aws, busy),
+  ]);
+  return table(header, rows);
+}
+
 /** What stoat's requests were, by kind, and what its own report says it moved. */
 export function requestsTable(cases: CaseSummary[]): string {
   const header = ['dataset', 'case', 'stoat requests by kind', 'file content sent / received', 'stoat report: transferred'];

@@ -50,6 +50,9 @@ export class HttpConnection {
   private sink: ByteSink | undefined;
   /** Body bytes that came with the head, copied, until a sink is attached. */
   private held: Buffer | undefined;
+  /** Why the connection closed, for a body asked for after it did. */
+  private failure: Error | undefined;
+  private stopWatchingAbort: () => void = () => undefined;
   /** Called once when the connection can no longer be used. */
   onClosed: () => void = () => undefined;
 
@@ -58,11 +61,11 @@ export class HttpConnection {
     private readonly timeoutMilliseconds: number,
   ) {
     const onread = { buffer: this.buffer, callback: (count: number) => this.received(this.buffer.subarray(0, count)) };
-    const address = { host: origin.hostname, port: origin.port, onread };
-    this.socket =
-      origin.protocol === 'https:'
-        ? connectTls({ ...address, ...(isIP(origin.hostname) === 0 ? { servername: origin.hostname } : {}) })
-        : connectTcp(address);
+    // A literal IPv6 address comes in brackets, as in a URL; the socket wants it bare.
+    const host = origin.hostname.replace(/^\[(.*)\]$/, '$1');
+    const address = { host, port: origin.port, onread };
+    // Server names go in the TLS hello; addresses may not.
+    this.socket = origin.protocol === 'https:' ? connectTls({ ...address, ...(isIP(host) === 0 ? { servername: host } : {}) }) : connectTcp(address);
     this.socket.setNoDelay(true);
     this.socket.on('error', (error) => this.fail(error));
     this.socket.on('end', () => this.ended());
@@ -92,7 +95,10 @@ export class HttpConnection {
     if (abortSignal !== undefined) {
       const abort = (): void => this.fail(Object.assign(new Error('the request was aborted'), { name: 'AbortError' }));
       if (abortSignal.aborted) abort();
-      else abortSignal.addEventListener('abort', abort, { once: true });
+      else {
+        abortSignal.addEventListener('abort', abort, { once: true });
+        this.stopWatchingAbort = () => abortSignal.removeEventListener('abort', abort);
+      }
     }
     this.socket.write(request);
     return head;
@@ -101,7 +107,7 @@ export class HttpConnection {
   /** Hands the body to `sink` as it arrives; resolves once all of it is handed over. */
   receiveBody(sink: ByteSink): Promise<void> {
     if (this.phase !== 'body' || this.exchange === undefined || this.sink !== undefined) {
-      return Promise.reject(this.phase === 'closed' ? connectionClosed() : new Error('an HTTP connection was asked for a body it is not receiving'));
+      return Promise.reject(this.phase === 'closed' ? (this.failure ?? connectionClosed()) : new Error('an HTTP connection was asked for a body it is not receiving'));
     }
     const exchange = this.exchange;
     const body = new Promise<void>((resolve, reject) => Object.assign(exchange, { resolveBody: resolve, rejectBody: reject }));
@@ -242,6 +248,7 @@ export class HttpConnection {
   }
 
   private finishBody(): void {
+    this.stopWatchingAbort();
     const exchange = this.exchange;
     this.phase = 'idle';
     this.exchange = undefined;
@@ -261,6 +268,8 @@ export class HttpConnection {
 
   private fail(error: Error): void {
     if (this.phase === 'closed') return;
+    this.failure = error;
+    this.stopWatchingAbort();
     const exchange = this.exchange;
     const inHead = this.phase === 'head';
     this.phase = 'closed';
@@ -268,8 +277,8 @@ export class HttpConnection {
     this.socket.destroy();
     this.onClosed();
     if (inHead) exchange?.rejectHead(error);
-    else exchange?.rejectBody?.(error);
     // A failure before anyone asked for the body is reported when they do.
+    else exchange?.rejectBody?.(error);
   }
 }
 
