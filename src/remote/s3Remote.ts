@@ -66,7 +66,8 @@ export class S3Remote implements Remote {
         throwOnRequestTimeout: true,
       },
     });
-    this.partClient = new S3Client({ ...configuration, requestHandler: new DirectHttpHandler(timeoutMilliseconds) });
+    // The same credentials, resolved once for both clients (an SSO or instance role is asked once).
+    this.partClient = new S3Client({ ...configuration, credentials: this.client.config.credentials, requestHandler: new DirectHttpHandler(timeoutMilliseconds) });
   }
 
   locate(key: string): string {
