@@ -134,7 +134,7 @@ export class HashChunkFiller {
     if ('error' in opened) return this.events.settle(task, opened.error);
     if (this.closed || opened.size === 0) {
       closeDescriptor(opened.descriptor);
-      return this.events.settle(task, opened.size === 0 && !task.job.failed ? 'empty' : 'skipped');
+      return this.events.settle(task, opened.size === 0 ? 'empty' : 'skipped');
     }
     const plan = this.workload.plan(opened.size, task.job.algorithms);
     const placed: PlacedFile = { id: this.nextFileId++, task, size: opened.size, plan, digests: {}, unfinishedWorkers: plan.filter((algorithms) => algorithms.length > 0).length, error: undefined };

@@ -84,7 +84,7 @@ export class HttpConnection {
 
   /** Sends a request without a body; resolves with the response head, before any of the body is taken. */
   send(request: string, abortSignal?: AbortSignal): Promise<ResponseHead> {
-    if (this.phase !== 'idle') return Promise.reject(this.phase === 'closed' ? connectionClosed() : new Error('an HTTP connection was given a request while busy'));
+    if (this.phase !== 'idle') return Promise.reject(this.phase === 'closed' ? (this.failure ?? connectionClosed()) : new Error('an HTTP connection was given a request while busy'));
     this.phase = 'head';
     this.headText = '';
     this.socket.ref();

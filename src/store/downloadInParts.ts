@@ -35,7 +35,7 @@ export async function downloadInParts(remote: Remote, key: string, writer: Membe
       // Bytes of this part written so far, over every attempt: a retry writes the same bytes again.
       let written = 0;
       const write = async (bytes: Buffer, position: number): Promise<void> => {
-        await writer.writeAt([bytes], offset + position);
+        await writer.writeAt(bytes, offset + position);
         const end = position + bytes.length;
         if (end <= written) return;
         progress.advance(end - written, 0);

@@ -51,18 +51,15 @@ export class MemberWriter {
   }
 
   /**
-   * Writes consecutive chunks at a position, for parts that arrive out of order; they are not hashed
-   * here, so the caller hashes the file and finishes with `finishHashed`. Call `open` first.
+   * Writes bytes at a position, for parts that arrive out of order; they are not hashed here, so
+   * the caller hashes the file and finishes with `finishHashed`. Call `open` first.
    */
-  async writeAt(chunks: readonly Uint8Array[], position: number): Promise<void> {
-    const length = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
-    if (position + length > this.size) throw this.tooLong();
+  async writeAt(bytes: Uint8Array, position: number): Promise<void> {
+    if (position + bytes.length > this.size) throw this.tooLong();
     // Parts land in any order, and a part tried again writes its bytes again: the furthest byte
     // written is what counts, and the caller's hash of the whole file checks the rest.
-    this.received = Math.max(this.received, position + length);
-    const written = (await this.handle!.writev(chunks, position)).bytesWritten;
-    // A short vectored write is rare: the rest goes down one chunk at a time.
-    if (written < length) await writeFully(this.handle!, Buffer.concat(chunks).subarray(written), position + written);
+    this.received = Math.max(this.received, position + bytes.length);
+    await writeFully(this.handle!, bytes, position);
   }
 
   /** Creates the destination: parts written at once must not race to create it. */
