@@ -1,8 +1,10 @@
-// Bundles src/entrypoints.ts with ncc into <out>/stoat/index.js and writes one small entry file per
-// face (<out>/main/index.js, ...) that calls its function. Usage: node scripts/build.mjs [--out DIR]
+// Bundles src/entrypoints.ts with ncc into <out>/stoat (index.js and the chunks its dynamic imports
+// load) and writes one small entry file per face (<out>/main/index.js, ...) that calls its function.
+// Usage: node scripts/build.mjs [--out DIR]
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { minify } from 'terser';
 
 const faces = { main: 'actionMain', post: 'actionPost', restore: 'actionRestore', save: 'actionSave', cli: 'cliMain' };
 
@@ -14,6 +16,13 @@ const build = spawnSync('npx', ['ncc', 'build', 'src/entrypoints.ts', '-o', join
 if (build.status !== 0) {
   console.error(`ncc failed with exit code ${build.status}`);
   process.exit(1);
+}
+// ncc minifies index.js but not the chunks its dynamic imports load (each face, the S3 backend), and
+// compiling them is most of a start-up. The same settings as ncc's: names kept, so stacks stay readable.
+for (const name of readdirSync(join(out, 'stoat')).filter((file) => /^\d+\.index\.js$/.test(file))) {
+  const path = join(out, 'stoat', name);
+  const result = await minify(readFileSync(path, 'utf8'), { module: true, compress: false, mangle: { keep_classnames: true, keep_fnames: true } });
+  writeFileSync(path, result.code);
 }
 writeFileSync(join(out, 'package.json'), '{ "type": "module" }\n');
 for (const [face, entry] of Object.entries(faces)) {

@@ -36,7 +36,7 @@ interface Bench {
 
 interface RemoteKind {
   name: string;
-  open(caseName: string, caseDirectory: string, workspace: string): Bench;
+  open(caseName: string, caseDirectory: string, workspace: string): Promise<Bench>;
 }
 
 /** A test case's folders: the workspace the step runs in and, beside it, the log of its runs. */
@@ -78,7 +78,7 @@ async function setUpCase(kind: RemoteKind, caseName: string): Promise<Case> {
   caseDirectories.push(directory);
   const workspace = join(directory, 'workspace');
   await writeFiles(workspace, { 'input.txt': 'corpus v1\n' });
-  const bench = kind.open(caseName, directory, workspace);
+  const bench = await kind.open(caseName, directory, workspace);
   return {
     workspace,
     runsLog: join(directory, 'runs.log'),
@@ -332,10 +332,10 @@ function defineEngineCases(kind: RemoteKind): void {
 function fileKind(name: string, url: (remoteDirectory: string) => string): RemoteKind {
   return {
     name,
-    open(_caseName, caseDirectory, workspace) {
+    async open(_caseName, caseDirectory, workspace) {
       const root = join(caseDirectory, 'remote');
       return {
-        remote: openRemote(url(root), workspace),
+        remote: await openRemote(url(root), workspace),
         keys: () => listFilePaths(root),
         overwrite: (key, bytes) => writeFile(join(root, key), bytes),
         remove: (key) => rm(join(root, key)),
@@ -367,11 +367,11 @@ describe('executeStep with an S3 remote (s3rver)', { timeout: 60_000 }, () => {
 
   const s3Kind: RemoteKind = {
     name: 's3',
-    open(caseName, _caseDirectory, workspace) {
+    async open(caseName, _caseDirectory, workspace) {
       // One prefix per case keeps the cases apart in the one bucket.
       const prefix = `some/prefix/${caseName}/`;
       return {
-        remote: openRemote(`s3://${server.bucket}/${prefix}`, workspace, s3Options()),
+        remote: await openRemote(`s3://${server.bucket}/${prefix}`, workspace, s3Options()),
         async keys() {
           const keys: string[] = [];
           let continuationToken: string | undefined;
@@ -396,7 +396,7 @@ describe('executeStep with an S3 remote (s3rver)', { timeout: 60_000 }, () => {
 
   test('a bucket that does not exist is named in an error before the command runs', async () => {
     const step = await setUpCase(s3Kind, 'missing-bucket');
-    const remote = openRemote('s3://stoat-no-such-bucket/some/prefix', step.workspace, s3Options());
+    const remote = await openRemote('s3://stoat-no-such-bucket/some/prefix', step.workspace, s3Options());
     await assert.rejects(executeStep(defineStep(step.workspace), { ...step.context, remote }, 'auto'), (error: Error) => {
       assert.ok(error instanceof RemoteConfigurationError, `expected a RemoteConfigurationError, got ${error.name}: ${error.message}`);
       assert.match(error.message, /bucket "stoat-no-such-bucket" does not exist/);
@@ -409,7 +409,7 @@ describe('executeStep with an S3 remote (s3rver)', { timeout: 60_000 }, () => {
     async function unreachableCase(caseName: string, failOnCacheError: boolean): Promise<Case & { started: number }> {
       const step = await setUpCase(s3Kind, caseName);
       const endpoint = `http://127.0.0.1:${await closedPort()}`;
-      const remote = openRemote(`s3://${server.bucket}/some/prefix`, step.workspace, { endpoint, forcePathStyle: true, region: 'us-east-1' });
+      const remote = await openRemote(`s3://${server.bucket}/some/prefix`, step.workspace, { endpoint, forcePathStyle: true, region: 'us-east-1' });
       return { ...step, context: { ...step.context, remote, failOnCacheError }, started: performance.now() };
     }
 

@@ -49,7 +49,7 @@ async function savedStep(): Promise<{ definition: StepDefinition; counter: strin
     env: [],
     keyExtra: `case ${caseCount}`,
   };
-  const remote = openRemote(`s3://${server.bucket}/outages`, root, { endpoint: proxy.url, forcePathStyle: true, timeoutSeconds });
+  const remote = await openRemote(`s3://${server.bucket}/outages`, root, { endpoint: proxy.url, forcePathStyle: true, timeoutSeconds });
   const context = (failOnCacheError = false): StepContext => ({ remote, scope: planExplicitScope('local', 'tests'), concurrency: 4, failOnCacheError, environment: process.env });
   proxy.setFault('pass');
   await executeStep(definition, context(), 'auto');
@@ -102,7 +102,7 @@ describe('a failing S3 server never fails the step by default, and never hangs i
       keyExtra: `case ${caseCount}`,
     };
     // Resets need no short timeout, and a 16 MiB part may take more than a second on a busy machine.
-    const remote = openRemote(`s3://${server.bucket}/outages`, root, { endpoint: proxy.url, forcePathStyle: true });
+    const remote = await openRemote(`s3://${server.bucket}/outages`, root, { endpoint: proxy.url, forcePathStyle: true });
     const context: StepContext = { remote, scope: planExplicitScope('local', 'tests'), concurrency: 4, failOnCacheError: true, environment: process.env };
     proxy.setFault('pass');
     await executeStep(definition, context, 'auto');

@@ -44,7 +44,7 @@ async function newStep(): Promise<{ definition: StepDefinition; remoteRoot: stri
 
 async function run(step: { definition: StepDefinition; remoteRoot: string }, scope: ScopePlan, save: 'auto' | 'always' | 'never' = 'auto') {
   await rm(join(step.definition.workingDirectory, 'out'), { recursive: true, force: true });
-  const remote = openRemote(step.remoteRoot, root);
+  const remote = await openRemote(step.remoteRoot, root);
   return executeStep(step.definition, { remote, scope, concurrency: 4, failOnCacheError: false, environment: process.env }, save);
 }
 

@@ -1,6 +1,7 @@
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { cp, readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -9,9 +10,6 @@ import { blobKey, packKey } from '../../src/store/layout.js';
 import { s3rverCredentials, type S3Server } from './s3Server.js';
 
 const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-/** The files of the built CLI: its entry and the bundle it imports. */
-const builtFiles = ['package.json', 'cli/index.js', 'stoat/index.js', 'stoat/package.json'];
-
 /** `npm run build` empties dist/ before it writes it again: a suite that starts meanwhile waits this long for it. */
 const buildWaitMs = 90_000;
 
@@ -20,20 +18,15 @@ const buildWaitMs = 90_000;
  * the CLI away from its children half-way. Returns the path of the copied entry.
  */
 export async function copyBuiltCli(root: string): Promise<string> {
+  const built = join(repositoryRoot, 'dist');
   const target = join(root, 'built');
   const waitUntil = performance.now() + buildWaitMs;
-  for (const file of builtFiles) {
-    await mkdir(dirname(join(target, file)), { recursive: true });
-    for (;;) {
-      const copied = await copyFile(join(repositoryRoot, 'dist', file), join(target, file)).then(
-        () => true,
-        (error: NodeJS.ErrnoException) => error.code,
-      );
-      if (copied === true) break;
-      if (copied !== 'ENOENT' || performance.now() > waitUntil) throw new Error(`dist/${file} cannot be copied (${copied}): run npm run build first`);
-      await delay(1000);
-    }
+  // A build writes the entries last, so once cli/index.js is there the bundle and its chunks are whole.
+  while (!existsSync(join(built, 'cli', 'index.js'))) {
+    if (performance.now() > waitUntil) throw new Error('dist/cli/index.js is missing: run npm run build first');
+    await delay(1000);
   }
+  await cp(built, target, { recursive: true });
   return join(target, 'cli', 'index.js');
 }
 

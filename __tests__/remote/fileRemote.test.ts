@@ -88,11 +88,11 @@ describe('FileRemote', () => {
 });
 
 describe('openRemote for directories', () => {
-  test('a plain path is a directory remote; a relative one is taken from the base directory', () => {
-    const relative = openRemote('../cache', '/work/project');
+  test('a plain path is a directory remote; a relative one is taken from the base directory', async () => {
+    const relative = await openRemote('../cache', '/work/project');
     assert.ok(relative instanceof FileRemote);
     assert.equal(relative.root, '/work/cache');
-    const absolute = openRemote('  /srv/cache  ', '/work/project');
+    const absolute = await openRemote('  /srv/cache  ', '/work/project');
     assert.ok(absolute instanceof FileRemote);
     assert.equal(absolute.root, '/srv/cache');
   });
@@ -102,7 +102,7 @@ describe('openRemote for directories', () => {
     try {
       const root = join(directory, 'with space');
       await mkdir(root);
-      const remote = openRemote(pathToFileURL(root).href, '/elsewhere');
+      const remote = await openRemote(pathToFileURL(root).href, '/elsewhere');
       assert.ok(remote instanceof FileRemote);
       assert.equal(remote.root, root);
       assert.equal(await remote.writeIfAbsent('key', { bytes: Buffer.from('x') }), true);
@@ -112,15 +112,15 @@ describe('openRemote for directories', () => {
     }
   });
 
-  test('file://host/path is refused, naming the host', () => {
-    assert.throws(() => openRemote('file://fileserver/srv/cache', '/work'), (error: Error) => {
+  test('file://host/path is refused, naming the host', async () => {
+    await assert.rejects(openRemote('file://fileserver/srv/cache', '/work'), (error: Error) => {
       assert.ok(error instanceof UsageError);
       assert.match(error.message, /names host "fileserver": a file URL must be file:\/\/\/absolute\/path/);
       return true;
     });
   });
 
-  test('an empty remote is refused', () => {
-    assert.throws(() => openRemote('   ', '/work'), { name: 'UsageError', message: /the remote is empty/ });
+  test('an empty remote is refused', async () => {
+    await assert.rejects(openRemote('   ', '/work'), { name: 'UsageError', message: /the remote is empty/ });
   });
 });

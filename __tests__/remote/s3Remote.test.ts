@@ -24,9 +24,7 @@ describe('S3Remote against s3rver', { timeout: 60_000 }, () => {
   /** Each test gets a prefix of its own in the one bucket. */
   const freshRemote = (): { remote: S3Remote; prefix: string } => {
     const prefix = `tests/remote-${++remoteCount}/`;
-    const remote = openRemote(`s3://${server.bucket}/${prefix}`, '/unused', { endpoint: server.endpoint, forcePathStyle: true, region: 'us-east-1' });
-    assert.ok(remote instanceof S3Remote);
-    return { remote, prefix };
+    return { remote: new S3Remote({ bucket: server.bucket, prefix, endpoint: server.endpoint, forcePathStyle: true, region: 'us-east-1' }), prefix };
   };
 
   const getText = async (key: string): Promise<string> => {
@@ -90,7 +88,7 @@ describe('S3Remote against s3rver', { timeout: 60_000 }, () => {
   });
 
   test('a bucket that does not exist is a RemoteConfigurationError naming it, never a missing object', async () => {
-    const remote = openRemote('s3://stoat-no-such-bucket/prefix', '/unused', { endpoint: server.endpoint, forcePathStyle: true, region: 'us-east-1' });
+    const remote = await openRemote('s3://stoat-no-such-bucket/prefix', '/unused', { endpoint: server.endpoint, forcePathStyle: true, region: 'us-east-1' });
     const namesBucket = (error: Error): boolean => {
       assert.ok(error instanceof RemoteConfigurationError, `expected RemoteConfigurationError, got ${error.name}: ${error.message}`);
       assert.match(error.message, /the S3 bucket "stoat-no-such-bucket" does not exist/);
@@ -109,27 +107,27 @@ describe('S3Remote against s3rver', { timeout: 60_000 }, () => {
 });
 
 describe('openRemote for S3 URLs', () => {
-  test('s3://bucket/prefix gives the bucket and a prefix with one trailing slash', () => {
-    const withPrefix = openRemote('s3://my-bucket/some/prefix/', '/work');
+  test('s3://bucket/prefix gives the bucket and a prefix with one trailing slash', async () => {
+    const withPrefix = await openRemote('s3://my-bucket/some/prefix/', '/work');
     assert.ok(withPrefix instanceof S3Remote);
     assert.equal(withPrefix.display, 's3://my-bucket/some/prefix');
     assert.equal(withPrefix.locate('stoat/v1/x'), 's3://my-bucket/some/prefix/stoat/v1/x');
-    const bare = openRemote('s3://my-bucket', '/work');
+    const bare = await openRemote('s3://my-bucket', '/work');
     assert.equal(bare.display, 's3://my-bucket');
     assert.equal(bare.locate('stoat/v1/x'), 's3://my-bucket/stoat/v1/x');
   });
 
-  test('an unsupported scheme is refused, naming it and what is supported', () => {
-    assert.throws(() => openRemote('gs://my-bucket/prefix', '/work'), (error: Error) => {
+  test('an unsupported scheme is refused, naming it and what is supported', async () => {
+    await assert.rejects(openRemote('gs://my-bucket/prefix', '/work'), (error: Error) => {
       assert.ok(error instanceof UsageError);
       assert.match(error.message, /uses "gs:\/\/", which stoat does not support: give s3:\/\/bucket\/prefix/);
       return true;
     });
   });
 
-  test('credentials in the URL are refused without showing them', () => {
+  test('credentials in the URL are refused without showing them', async () => {
     for (const url of ['s3://AKIAEXAMPLEKEYID:wJalrXUtnFEMIK7MDENG@my-bucket/prefix', 's3://AKIAEXAMPLEKEYID@my-bucket/prefix']) {
-      assert.throws(() => openRemote(url, '/work'), (error: Error) => {
+      await assert.rejects(openRemote(url, '/work'), (error: Error) => {
         assert.ok(error instanceof UsageError);
         assert.match(error.message, /has credentials in it: remove them from the URL/);
         assert.ok(!error.message.includes('wJalrXUtnFEMIK7MDENG'), error.message);
@@ -141,9 +139,9 @@ describe('openRemote for S3 URLs', () => {
 
   test(
     'a secret with a "/" in the URL is not shown either',
-    () => {
+    async () => {
       // AWS secret access keys are base64-like and often contain "/".
-      assert.throws(() => openRemote('s3://AKIAEXAMPLEKEYID:wJalr/XUtnFEMI@my-bucket/prefix', '/work'), (error: Error) => {
+      await assert.rejects(openRemote('s3://AKIAEXAMPLEKEYID:wJalr/XUtnFEMI@my-bucket/prefix', '/work'), (error: Error) => {
         assert.ok(error instanceof UsageError);
         assert.ok(!error.message.includes('XUtnFEMI'), error.message);
         return true;
@@ -151,9 +149,9 @@ describe('openRemote for S3 URLs', () => {
     },
   );
 
-  test('an invalid bucket name is refused, naming it', () => {
+  test('an invalid bucket name is refused, naming it', async () => {
     for (const bucket of ['My_Bucket', 'ab', '-leading-dash']) {
-      assert.throws(() => openRemote(`s3://${bucket}/prefix`, '/work'), (error: Error) => {
+      await assert.rejects(openRemote(`s3://${bucket}/prefix`, '/work'), (error: Error) => {
         assert.ok(error instanceof UsageError);
         assert.match(error.message, new RegExp(`names bucket "${bucket}", which is not a valid S3 bucket name`));
         return true;
@@ -163,8 +161,8 @@ describe('openRemote for S3 URLs', () => {
 
   test(
     'a malformed escape in the prefix is a UsageError naming the URL',
-    () => {
-      assert.throws(() => openRemote('s3://my-bucket/bad%zzprefix', '/work'), (error: Error) => {
+    async () => {
+      await assert.rejects(openRemote('s3://my-bucket/bad%zzprefix', '/work'), (error: Error) => {
         assert.ok(error instanceof UsageError, `expected UsageError, got ${error.name}: ${error.message}`);
         assert.match(error.message, /s3:\/\/my-bucket\/bad%zzprefix/);
         return true;

@@ -37,7 +37,7 @@ interface BenchKind {
   name: string;
   /** How long to wait so that a write shows in `stamp`: S3 times objects to the second. */
   stampResolutionMs: number;
-  open(workspace: string): Bench;
+  open(workspace: string): Promise<Bench>;
 }
 
 /** Large enough to be a blob of its own; the two small files share one pack. */
@@ -69,7 +69,7 @@ async function setUpStep(kind: BenchKind, output = 'model'): Promise<Step> {
   const directory = join(root, `case-${++caseCount}`);
   const workspace = join(directory, 'workspace');
   await writeFiles(workspace, sourceFiles);
-  const bench = kind.open(workspace);
+  const bench = await kind.open(workspace);
   const context: StepContext = { remote: bench.remote, scope: planExplicitScope('local', 'tests run as the CLI does'), concurrency: 4, failOnCacheError: false, environment: { ...process.env } };
   const command = ['echo ran >> ../runs.log', `rm -rf ${output}`, `cp -R source ${output}`];
   return { workspace, runsLog: join(directory, 'runs.log'), bench, context, definition: { workingDirectory: workspace, command, deps: ['source'], outputs: [output], env: [], keyExtra: '' } };
@@ -169,10 +169,10 @@ describe('corruption on a directory remote', () => {
   defineCorruptionCases({
     name: 'directory',
     stampResolutionMs: 20,
-    open(workspace) {
+    async open(workspace) {
       const remoteRoot = join(workspace, '..', 'remote');
       return {
-        remote: openRemote(remoteRoot, workspace),
+        remote: await openRemote(remoteRoot, workspace),
         keys: async () => Object.keys(await describeTree(remoteRoot).catch(() => ({}))).filter((path) => /[0-9a-f]{64}(\.json)?$/.test(path)).sort(),
         read: (key) => readFile(join(remoteRoot, key)),
         overwrite: (key, bytes) => writeFile(join(remoteRoot, key), bytes),
@@ -199,11 +199,11 @@ describe('corruption on S3 (s3rver)', { timeout: 120_000 }, () => {
     name: 's3',
     // Last-Modified has whole seconds: a rewrite within the same second would not show.
     stampResolutionMs: 1100,
-    open(workspace) {
+    async open(workspace) {
       const prefix = `${basename(join(workspace, '..'))}/`;
       const bucket = (): string => server.bucket;
       return {
-        remote: openRemote(`s3://${server.bucket}/${prefix}`, workspace, { endpoint: server.endpoint, forcePathStyle: true, region: 'us-east-1' }),
+        remote: await openRemote(`s3://${server.bucket}/${prefix}`, workspace, { endpoint: server.endpoint, forcePathStyle: true, region: 'us-east-1' }),
         async keys() {
           const keys: string[] = [];
           let token: string | undefined;

@@ -53,7 +53,7 @@ export async function openCase(root: string, options: { output?: string; plantWo
   if (options.plantWorkspace === undefined) await writeFiles(join(workspace, output), previousOutput);
   else await options.plantWorkspace(partial);
   const context: StepContext = {
-    remote: openRemote(remoteRoot, workspace),
+    remote: await openRemote(remoteRoot, workspace),
     scope: planExplicitScope(scope, 'adversarial tests run as the CLI does'),
     concurrency: 4,
     failOnCacheError: false,

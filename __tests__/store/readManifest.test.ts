@@ -27,7 +27,7 @@ before(async () => {
   root = await makeTemporaryDirectory('read-manifest');
   const workspace = join(root, 'workspace');
   await writeFiles(workspace, { 'data/a.txt': 'alpha\n', 'data/b.txt': 'beta\n' });
-  remote = openRemote(join(root, 'remote'), root);
+  remote = await openRemote(join(root, 'remote'), root);
   const context = { remote, scope: planExplicitScope('local', 'tests'), concurrency: 4, failOnCacheError: false, environment: process.env };
   const report = await executeStep({ workingDirectory: workspace, command: ['true'], deps: [], outputs: ['data'], env: [], keyExtra: '' }, context, 'auto');
   assert.equal(report.outputs[0]!.status, 'saved');

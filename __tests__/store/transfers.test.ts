@@ -44,13 +44,13 @@ function smallFiles(count: number, seed: string): Record<string, Uint8Array> {
   return files;
 }
 
-function defineTransferCases(kindName: string, openFresh: () => Remote, objectKeys: () => Promise<string[]>, damage: (key: string, bytes: Uint8Array) => Promise<void>): void {
+function defineTransferCases(kindName: string, openFresh: () => Promise<Remote>, objectKeys: () => Promise<string[]>, damage: (key: string, bytes: Uint8Array) => Promise<void>): void {
   describe(kindName, () => {
     test('many small files travel in a few packs, and restore into an empty folder in a few requests', async () => {
       const files = smallFiles(1500, 'packs');
       const totalBytes = Object.values(files).reduce((sum, bytes) => sum + bytes.length, 0);
       const { workspace, definition } = await workspaceWith(files);
-      const remote = new CountingRemote(openFresh());
+      const remote = new CountingRemote(await openFresh());
       const saved = await executeStep(definition, context(remote), 'auto');
       assert.equal(saved.outputs[0]!.status, 'saved');
       const packs = (await objectKeys()).filter((key) => key.includes('/packs/'));
@@ -77,7 +77,7 @@ function defineTransferCases(kindName: string, openFresh: () => Remote, objectKe
       const files = smallFiles(1000, 'incremental');
       const totalBytes = Object.values(files).reduce((sum, bytes) => sum + bytes.length, 0);
       const { workspace, definition } = await workspaceWith(files);
-      const remote = new CountingRemote(openFresh());
+      const remote = new CountingRemote(await openFresh());
       await executeStep(definition, context(remote), 'auto');
       const prepared = (await import('../../src/engine/saveOnly.js')).saveOnly;
       remote.reset();
@@ -110,7 +110,7 @@ function defineTransferCases(kindName: string, openFresh: () => Remote, objectKe
       // Small files are hashed on the main thread, larger ones by the hashing pool: both kinds are here.
       const files: Record<string, Uint8Array> = { ...smallFiles(200, 'present'), 'large/kept.bin': randomBytes(300_000), 'large/tampered.bin': randomBytes(200_000) };
       const { workspace, definition } = await workspaceWith(files);
-      const remote = openFresh();
+      const remote = await openFresh();
       await executeStep(definition, context(remote), 'auto');
       const produced = await describeTree(join(workspace, 'data'));
       const small = Object.keys(files)[17]!;
@@ -124,7 +124,7 @@ function defineTransferCases(kindName: string, openFresh: () => Remote, objectKe
     test('a large file goes up and comes back in parallel parts, byte for byte', async () => {
       const large = randomBytes(rangedDownloadThreshold + 3 * 1024 * 1024 + 17);
       const { workspace, definition } = await workspaceWith({ 'weights.bin': large, 'same-a.txt': 'duplicate\n', 'same-b.txt': 'duplicate\n', 'empty.txt': '' });
-      const remote = openFresh();
+      const remote = await openFresh();
       await executeStep(definition, context(remote), 'auto');
       assert.equal((await objectKeys()).filter((key) => key.includes('/blobs/')).length, 1);
       const produced = await describeTree(join(workspace, 'data'));
@@ -137,7 +137,7 @@ function defineTransferCases(kindName: string, openFresh: () => Remote, objectKe
     test('a large file with one byte changed in a middle part is a miss naming the blob, and nothing of it is left behind', async () => {
       const large = randomBytes(rangedDownloadThreshold + 5 * 1024 * 1024);
       const { workspace, definition } = await workspaceWith({ 'weights.bin': large, 'notes.txt': 'kept\n' });
-      const remote = openFresh();
+      const remote = await openFresh();
       await executeStep(definition, context(remote), 'auto');
       const [blob] = (await objectKeys()).filter((key) => key.includes('/blobs/'));
       const damaged = Buffer.from(large);
@@ -153,7 +153,7 @@ function defineTransferCases(kindName: string, openFresh: () => Remote, objectKe
 
     test('a pack cut short is a miss naming the damage, and the next save repairs the entry', async () => {
       const { workspace, definition } = await workspaceWith(smallFiles(40, 'short'));
-      const remote = openFresh();
+      const remote = await openFresh();
       await executeStep(definition, context(remote), 'auto');
       const [pack] = (await objectKeys()).filter((key) => key.includes('/packs/'));
       await damage(pack!, Buffer.from('only a few bytes'));

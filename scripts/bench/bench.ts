@@ -2,8 +2,7 @@
 //   node --import tsx scripts/bench/bench.ts [--quick] [--runs N] [--peer-on-d3] [--only d1,d2,d3,hashing]
 // A full run writes BENCHMARKS.md; --quick and --only (a part of the run) only print. See BENCHMARKS.md for
 // what is measured and how.
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -13,7 +12,7 @@ import { type BenchContext, type DatasetPlan, runDatasetPlan, type StepResult } 
 import { datasetSpecs, type Dataset, type DatasetName, loadDataset } from './datasets.js';
 import { benchmarksDocument, collectFailures, collectServerErrors, type Outcome, resultTables } from './document.js';
 import { type HashingResult, runHashing } from './hashing.js';
-import { describeMachine } from './machine.js';
+import { bundleDigest, describeMachine } from './machine.js';
 import { measureProxyOverhead } from './proxyOverhead.js';
 import { judgeTargets, summarizeCases, summarizeHashing } from './results.js';
 import { startCountingProxy, startS3rver } from './services.js';
@@ -58,10 +57,6 @@ function parseOptions(): Options {
   return { quick: values.quick, runs, peerOnD3: values['peer-on-d3'], only };
 }
 
-function fileDigest(path: string): string | null {
-  return existsSync(path) ? createHash('sha256').update(readFileSync(path)).digest('hex') : null;
-}
-
 /**
  * A copy of the built bundle, taken now: dist/ may be rebuilt while the bench runs, and
  * one run must measure one build. A rebuild deletes dist/ first, so a copy is kept only once the
@@ -71,16 +66,16 @@ async function snapshotBundle(): Promise<string> {
   const dist = join(repository, 'dist');
   const snapshot = join(benchDirectory, 'stoat-dist');
   for (let attempt = 1; attempt <= 60; attempt += 1) {
-    const before = fileDigest(join(dist, 'stoat', 'index.js'));
+    const before = bundleDigest(join(dist, 'stoat'));
     if (before !== null && existsSync(join(dist, 'cli', 'index.js'))) {
       await rm(snapshot, { recursive: true, force: true });
       await cp(dist, snapshot, { recursive: true });
-      if (fileDigest(join(dist, 'stoat', 'index.js')) === before && fileDigest(join(snapshot, 'stoat', 'index.js')) === before) return snapshot;
+      if (bundleDigest(join(dist, 'stoat')) === before && bundleDigest(join(snapshot, 'stoat')) === before) return snapshot;
     }
     if (attempt === 1) log('dist/ is missing or changing (a rebuild?): waiting for it');
     await new Promise((resolve) => setTimeout(resolve, 2_000));
   }
-  throw new Error(`${dist} has no stable build (cli/index.js and stoat/index.js): run npm run build first`);
+  throw new Error(`${dist} has no stable build (cli/index.js and stoat/): run npm run build first`);
 }
 
 /**
@@ -126,7 +121,7 @@ async function main(): Promise<number> {
 
   const aws = findAwsCli();
   log(aws === null ? 'aws: not found; measuring stoat only' : `aws: ${aws.version} (${aws.path})`);
-  const machine = describeMachine(aws, join(bundle, 'stoat', 'index.js'), loadAtStart);
+  const machine = describeMachine(aws, join(bundle, 'stoat'), loadAtStart);
 
   const s3rver = await startS3rver(s3Directory, bucket);
   const proxy = await startCountingProxy(s3rver.port);

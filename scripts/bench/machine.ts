@@ -1,9 +1,10 @@
 // What the numbers were measured on: without it they cannot be compared with a later run.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { type AwsCli } from './tools.js';
 
 export interface Machine {
@@ -40,7 +41,18 @@ function cpuModel(): string {
   return cpus()[0]?.model ?? 'unknown';
 }
 
-export function describeMachine(aws: AwsCli | null, bundlePath: string, loadAtStart: number[]): Machine {
+/**
+ * One sha256 over the names and bytes of every file of a built bundle (`<dist>/stoat`: its index
+ * and the chunks it loads on demand), or null when there is no index.js yet.
+ */
+export function bundleDigest(bundleDirectory: string): string | null {
+  if (!existsSync(join(bundleDirectory, 'index.js'))) return null;
+  const hash = createHash('sha256');
+  for (const name of readdirSync(bundleDirectory).sort()) hash.update(`${name}\0`).update(readFileSync(join(bundleDirectory, name))).update('\0');
+  return hash.digest('hex');
+}
+
+export function describeMachine(aws: AwsCli | null, bundleDirectory: string, loadAtStart: number[]): Machine {
   const s3rverPackage = createRequire(import.meta.url)('s3rver/package.json') as { version: string };
   const commit = firstLine('git', ['rev-parse', '--short', 'HEAD']);
   const dirty = spawnSync('git', ['status', '--porcelain', '--', 'src', 'dist'], { encoding: 'utf8' }).stdout.trim() !== '';
@@ -57,7 +69,7 @@ export function describeMachine(aws: AwsCli | null, bundlePath: string, loadAtSt
     loadAtEnd: loadavg(),
     peakLoad: null,
     commit: `${commit}${dirty ? ' with uncommitted changes in src/ or dist/' : ''}`,
-    bundleSha256: createHash('sha256').update(readFileSync(bundlePath)).digest('hex').slice(0, 16),
+    bundleSha256: (bundleDigest(bundleDirectory) ?? 'missing').slice(0, 16),
   };
 }
 
@@ -69,6 +81,6 @@ export function machineLines(machine: Machine): string[] {
     `- AWS CLI: ${machine.aws}`,
     `- date: ${machine.date}; load average (1, 5, 15 min) at start ${load(machine.loadAtStart)}, at end ${load(machine.loadAtEnd)}` +
       (machine.peakLoad === null ? '' : `; highest 1-min load seen after a step ${machine.peakLoad.toFixed(2)}`),
-    `- stoat: commit ${machine.commit}; bundle dist/stoat/index.js sha256 ${machine.bundleSha256}…`,
+    `- stoat: commit ${machine.commit}; bundle dist/stoat/ sha256 ${machine.bundleSha256}…`,
   ];
 }

@@ -5,9 +5,9 @@ import { openRemote } from '../remote/openRemote.js';
 import { logProgress } from '../report/progressDisplay.js';
 import { type ActionInputs } from './actionInputs.js';
 
-export function actionContext(inputs: ActionInputs, environment: NodeJS.ProcessEnv): StepContext {
+export async function actionContext(inputs: ActionInputs, environment: NodeJS.ProcessEnv): Promise<StepContext> {
   return {
-    remote: openRemote(inputs.remote, inputs.definition.workingDirectory, inputs.s3),
+    remote: await openRemote(inputs.remote, inputs.definition.workingDirectory, inputs.s3),
     scope: planScope(environment, { scope: inputs.scope, trustedRefs: inputs.trustedRefs, fallback: 'local' }),
     concurrency: inputs.concurrency,
     failOnCacheError: inputs.failOnCacheError,

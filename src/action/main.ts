@@ -12,7 +12,7 @@ import * as core from '@actions/core';
 export async function actionMain(): Promise<void> {
   try {
     const inputs = readActionInputs(process.env, ['run', 'command']);
-    const context = actionContext(inputs, process.env);
+    const context = await actionContext(inputs, process.env);
     const report = inputs.mode === 'run' ? await executeStep(inputs.definition, context, inputs.save) : await restoreOnly(inputs.definition, context);
     const reportPath = await publishReport(report, process.env, { summary: inputs.summary });
     saveStepState({ mode: inputs.mode, reportPath });

@@ -19,7 +19,7 @@ export async function actionPost(): Promise<void> {
         core.info('stoat: the outputs were restored, so there is nothing to save');
       } else {
         const inputs = readActionInputs(process.env, ['run', 'command']);
-        const saved = await saveStep(inputs.definition, report, actionContext(inputs, process.env), { policy: inputs.save, runMs: null });
+        const saved = await saveStep(inputs.definition, report, await actionContext(inputs, process.env), { policy: inputs.save, runMs: null });
         await publishReport(saved, process.env, { summary: inputs.summary, title: `${report.command[0] ?? ''} (save)`, reportPath: state.reportPath });
       }
     }

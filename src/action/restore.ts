@@ -9,7 +9,7 @@ import { publishReport } from './publishReport.js';
 export async function actionRestore(): Promise<void> {
   try {
     const inputs = readActionInputs(process.env, ['command']);
-    const report = await restoreOnly(inputs.definition, actionContext(inputs, process.env));
+    const report = await restoreOnly(inputs.definition, await actionContext(inputs, process.env));
     await publishReport(report, process.env, { summary: inputs.summary });
   } catch (error) {
     failAction(error);

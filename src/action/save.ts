@@ -9,7 +9,7 @@ import { publishReport } from './publishReport.js';
 export async function actionSave(): Promise<void> {
   try {
     const inputs = readActionInputs(process.env, ['command']);
-    const report = await saveOnly(inputs.definition, actionContext(inputs, process.env), { policy: inputs.save, runMs: null });
+    const report = await saveOnly(inputs.definition, await actionContext(inputs, process.env), { policy: inputs.save, runMs: null });
     await publishReport(report, process.env, { summary: inputs.summary });
   } catch (error) {
     failAction(error);

@@ -50,10 +50,10 @@ export function stepDefinition(options: StepOptions, command: string[]): StepDef
   };
 }
 
-export function stepContext(options: StepOptions, workingDirectory: string, environment: NodeJS.ProcessEnv): StepContext {
+export async function stepContext(options: StepOptions, workingDirectory: string, environment: NodeJS.ProcessEnv): Promise<StepContext> {
   const values = options.values;
   return {
-    remote: openRemote(values.remote ?? environment.STOAT_REMOTE ?? defaultLocalStore(environment), workingDirectory, {
+    remote: await openRemote(values.remote ?? environment.STOAT_REMOTE ?? defaultLocalStore(environment), workingDirectory, {
       endpoint: values['s3-endpoint'],
       region: values['s3-region'],
       forcePathStyle: values['s3-force-path-style'],

@@ -17,7 +17,7 @@ export async function execCommand(args: string[]): Promise<CommandOutcome> {
   if (options.positionals.length > 0) throw new UsageError(`unexpected argument "${options.positionals[0]}" before "--": put the command after "--"`);
   if (options.values.command !== undefined) throw new UsageError('stoat exec takes the command after "--", not --command');
   const definition = stepDefinition(options, [commandLine(words)]);
-  const report = await executeStep(definition, stepContext(options, definition.workingDirectory, process.env), savePolicy(options));
+  const report = await executeStep(definition, await stepContext(options, definition.workingDirectory, process.env), savePolicy(options));
   return { report, json: options.values.json, exitCode: report.exit_code ?? 0 };
 }
 
@@ -26,7 +26,7 @@ export async function restoreCommand(args: string[]): Promise<CommandOutcome> {
   const options = parseStepOptions(args);
   if (options.values.help) return { help: 'restore' };
   const definition = stepDefinition(options, [requiredCommand(options, 'restore')]);
-  const report = await restoreOnly(definition, stepContext(options, definition.workingDirectory, process.env));
+  const report = await restoreOnly(definition, await stepContext(options, definition.workingDirectory, process.env));
   return { report, json: options.values.json, exitCode: 0 };
 }
 
@@ -35,7 +35,7 @@ export async function saveCommand(args: string[]): Promise<CommandOutcome> {
   const options = parseStepOptions(args);
   if (options.values.help) return { help: 'save' };
   const definition = stepDefinition(options, [requiredCommand(options, 'save')]);
-  const report: StepReport = await saveOnly(definition, stepContext(options, definition.workingDirectory, process.env), { policy: savePolicy(options), runMs: null });
+  const report: StepReport = await saveOnly(definition, await stepContext(options, definition.workingDirectory, process.env), { policy: savePolicy(options), runMs: null });
   return { report, json: options.values.json, exitCode: 0 };
 }
 

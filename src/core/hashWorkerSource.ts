@@ -1,6 +1,6 @@
 /**
  * The code a hashing worker thread runs, as plain JavaScript. It is a string rather than a file
- * because the action ships as one bundled file (there is no worker file to point at) and the tests
+ * because the action ships as a bundle (there is no worker file to point at) and the tests
  * run the TypeScript sources, whose compiled functions cannot be serialized reliably. Workers started
  * with `{ eval: true }` are CommonJS, hence `require`.
  *

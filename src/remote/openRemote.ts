@@ -3,7 +3,6 @@ import { fileURLToPath } from 'node:url';
 import { UsageError } from '../core/errors.js';
 import { FileRemote } from './fileRemote.js';
 import { type Remote } from './remote.js';
-import { S3Remote } from './s3Remote.js';
 
 export interface S3Options {
   endpoint?: string;
@@ -15,8 +14,12 @@ export interface S3Options {
 const supported = 's3://bucket/prefix, file:///absolute/path, or a directory path';
 const bucketPattern = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
-/** Turns a remote URL into a backend. Relative directory paths are taken from `baseDirectory`. */
-export function openRemote(url: string, baseDirectory: string, s3: S3Options = {}): Remote {
+/**
+ * Turns a remote URL into a backend. Relative directory paths are taken from `baseDirectory`.
+ * The S3 backend, and the AWS SDK with it, is loaded only when a remote names S3: it is most of the
+ * code there is to compile, which a file remote and `stoat hash` would otherwise wait for at start.
+ */
+export async function openRemote(url: string, baseDirectory: string, s3: S3Options = {}): Promise<Remote> {
   const text = url.trim();
   if (text === '') throw new UsageError(`the remote is empty: give ${supported}`);
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(text)?.[1]?.toLowerCase();
@@ -45,6 +48,7 @@ export function openRemote(url: string, baseDirectory: string, s3: S3Options = {
     } catch {
       throw new UsageError(`remote "${text}" has a malformed %-escape in its prefix: write the prefix as plain text`);
     }
+    const { S3Remote } = await import('./s3Remote.js');
     return new S3Remote({ bucket, prefix: path === '' ? '' : `${path}/`, ...s3 });
   }
   throw new UsageError(`remote "${redact(text)}" uses "${scheme}://", which stoat does not support: give ${supported}`);
