@@ -100,6 +100,34 @@ function collectingSink(slowEvery = 0): ByteSink & { bytes(): Buffer } {
   };
 }
 
+/**
+ * A sink that offers memory of its own, at most `window` bytes at a time, to be read into in place.
+ * It counts the takes that came in that memory, and keeps every piece it offered so a test can see
+ * whether anything was written there afterwards.
+ */
+function inPlaceSink(window: number, slowEvery = 0): ByteSink & { bytes(): Buffer; inPlace: number; takes: number; offered: Buffer[] } {
+  const pieces: Buffer[] = [];
+  let last: Buffer | undefined;
+  const sink = {
+    inPlace: 0,
+    takes: 0,
+    offered: [] as Buffer[],
+    space(limit: number): Uint8Array {
+      last = Buffer.alloc(Math.min(limit, window));
+      sink.offered.push(last);
+      return last;
+    },
+    take(bytes: Uint8Array): Promise<void> | undefined {
+      if (last !== undefined && bytes.buffer === last.buffer && bytes.byteOffset === last.byteOffset) sink.inPlace++;
+      pieces.push(Buffer.from(bytes));
+      sink.takes++;
+      return slowEvery > 0 && sink.takes % slowEvery === 0 ? new Promise((resolve) => setTimeout(resolve, 5)) : undefined;
+    },
+    bytes: () => Buffer.concat(pieces),
+  };
+  return sink;
+}
+
 async function readStream(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
@@ -120,6 +148,28 @@ describe('DirectHttpHandler', () => {
       await (response.body as ResponseBody).receiveInto(sink);
       assert.equal(sha256(sink.bytes()), sha256(pattern(size)), `${size} bytes`);
     }
+    assert.equal(connections - before, 1);
+    handler.destroy();
+  });
+
+  test('a body is read straight into memory the sink offers, and no later read lands there', async () => {
+    const handler = new DirectHttpHandler(5000);
+    const before = connections;
+    const size = 2 * 1024 * 1024 + 3;
+    const first = await handler.handle(get('/fixed', { size: String(size) }));
+    const sink = inPlaceSink(100_000, 4);
+    await (first.response.body as ResponseBody).receiveInto(sink);
+    assert.equal(sha256(sink.bytes()), sha256(pattern(size)));
+    // The bytes that came with the head, and the one read already asked for before the sink was
+    // there, are copied; every read after that lands in the sink's memory.
+    assert.ok(sink.inPlace >= sink.takes - 2 && sink.inPlace >= size / 100_000, `${sink.inPlace} of ${sink.takes} takes in place`);
+    for (const piece of sink.offered) piece.fill(0xee);
+    // The next answer on the same connection, head and body, goes elsewhere.
+    const second = await handler.handle(get('/fixed', { size: '300000' }));
+    const other = collectingSink();
+    await (second.response.body as ResponseBody).receiveInto(other);
+    assert.equal(sha256(other.bytes()), sha256(pattern(300_000)));
+    assert.ok(sink.offered.every((piece) => piece.every((byte) => byte === 0xee)), 'a read after the body wrote into memory its sink had offered');
     assert.equal(connections - before, 1);
     handler.destroy();
   });

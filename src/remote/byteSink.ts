@@ -10,6 +10,11 @@ export const receiveChunkBytes = 64 * 1024;
  */
 export interface ByteSink {
   take(bytes: Uint8Array): Promise<void> | undefined;
+  /**
+   * Optional: memory of the sink's own, at most `limit` bytes, that the next read may fill in place.
+   * What lands there is then given to `take` as that same memory, which the sink keeps without a copy.
+   */
+  space?(limit: number): Uint8Array;
 }
 
 /** Feeds a stream into a sink, for remotes that have no direct way to fill one. */

@@ -6,9 +6,10 @@ const batchBytes = 1024 * 1024;
 const batchesAhead = 2;
 
 /**
- * Takes one part of a download as it arrives: copies the bytes into reused batches and writes each
- * full batch at its place, one write at a time and in order, while the next batch fills. Copying at
- * once lets the sender reuse its buffer, so no read's memory outlives the read.
+ * Takes one part of a download as it arrives: the bytes land in reused batches (read into them in
+ * place where the connection can, copied otherwise) and each full batch is written at its place,
+ * one write at a time and in order, while the next batch fills. Copying at once lets the sender
+ * reuse its buffer, so no read's memory outlives the read.
  */
 export class PartSink implements ByteSink {
   received = 0;
@@ -31,16 +32,27 @@ export class PartSink implements ByteSink {
     this.current = spare.pop() ?? Buffer.allocUnsafeSlow(batchBytes);
   }
 
+  /** The free end of the batch being filled, so that a connection can read into it without a copy. */
+  space(limit: number): Uint8Array {
+    return this.current.subarray(this.fill, Math.min(this.current.length, this.fill + limit));
+  }
+
   take(bytes: Uint8Array): Promise<void> | undefined {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     if (this.received + bytes.length > this.length) return Promise.reject(this.tooLong());
     this.received += bytes.length;
-    for (let used = 0; used < bytes.length; ) {
-      const count = Math.min(bytes.length - used, this.current.length - this.fill);
-      this.current.set(bytes.subarray(used, used + count), this.fill);
-      this.fill += count;
-      used += count;
+    if (bytes.buffer === this.current.buffer && bytes.byteOffset === this.current.byteOffset + this.fill) {
+      // Read into `space`: already where it belongs.
+      this.fill += bytes.length;
       if (this.fill === this.current.length) this.handOver();
+    } else {
+      for (let used = 0; used < bytes.length; ) {
+        const count = Math.min(bytes.length - used, this.current.length - this.fill);
+        this.current.set(bytes.subarray(used, used + count), this.fill);
+        this.fill += count;
+        used += count;
+        if (this.fill === this.current.length) this.handOver();
+      }
     }
     if (this.unwritten < batchesAhead) return undefined;
     return new Promise((resolve, reject) => (this.wake = () => (this.failure === undefined ? resolve() : reject(this.failure))));
