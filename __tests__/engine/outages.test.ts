@@ -115,7 +115,7 @@ describe('a failing S3 server never fails the step by default, and never hangs i
     proxy.setFault('pass');
     assert.equal(report.status, 'hit', `${report.reason} ${report.warnings.join(' | ')}`);
     assert.deepEqual(await readFile(join(workspace, 'out', 'large.bin')), produced);
-    const parts = Math.ceil(produced.length / downloadPartSize);
+    const parts = Math.ceil(produced.length / downloadPartSize(produced.length));
     // A listing, the manifest, every part once, and the two parts again.
     assert.equal(proxy.requests - requestsBefore, 2 + parts + 2);
   });

@@ -10,7 +10,7 @@ import { type StepContext } from '../../src/engine/stepContext.js';
 import { type StepDefinition } from '../../src/engine/stepDefinition.js';
 import { openRemote } from '../../src/remote/openRemote.js';
 import { type Remote } from '../../src/remote/remote.js';
-import { packMaximumBytes, packMemberLimit, rangedDownloadThreshold } from '../../src/store/transferPlan.js';
+import { downloadPartSize, packMaximumBytes, packMemberLimit, rangedDownloadThreshold } from '../../src/store/transferPlan.js';
 import { inspectorClient, type S3Server, s3rverCredentials, startS3Server } from '../helpers/s3Server.js';
 import { describeTree, listFilePaths, makeTemporaryDirectory, writeFiles } from '../helpers/workspace.js';
 import { CountingRemote } from './countingRemote.js';
@@ -196,6 +196,10 @@ describe('transfers on a directory remote', () => {
   );
   test('packs stay within the pack size cap plus one member', () => {
     assert.ok(packMemberLimit < packMaximumBytes);
+  });
+  test('a large blob is fetched in about 32 ranged parts of 8 to 32 MiB', () => {
+    const mebibytes = (size: number): number => downloadPartSize(size * 1024 * 1024) / (1024 * 1024);
+    assert.deepEqual([64, 300, 512, 1024, 10 * 1024].map(mebibytes), [8, 10, 16, 32, 32]);
   });
 });
 

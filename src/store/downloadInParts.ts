@@ -22,7 +22,8 @@ const partsInFlight = 8;
  */
 export async function downloadInParts(remote: Remote, key: string, writer: MemberWriter, concurrency: number, progress: TransferProgress): Promise<void> {
   const size = writer.size;
-  const parts = Array.from({ length: Math.ceil(size / downloadPartSize) }, (_, index) => index * downloadPartSize);
+  const partSize = downloadPartSize(size);
+  const parts = Array.from({ length: Math.ceil(size / partSize) }, (_, index) => index * partSize);
   const prefix = new WrittenPrefix(parts.length);
   let hash: TrailingHash | undefined;
   try {
@@ -31,7 +32,7 @@ export async function downloadInParts(remote: Remote, key: string, writer: Membe
     const trailing = hash;
     const spare: Buffer[] = [];
     await mapConcurrently(parts, Math.max(1, Math.min(concurrency, partsInFlight)), async (offset, index) => {
-      const length = Math.min(downloadPartSize, size - offset);
+      const length = Math.min(partSize, size - offset);
       // Bytes of this part written so far, over every attempt: a retry writes the same bytes again.
       let written = 0;
       const write = async (bytes: Buffer, position: number): Promise<void> => {
