@@ -126,6 +126,8 @@ const mebibyte = 1024 * 1024;
 export function judgeTargets({ cases, hashing, datasets, formatBytes }: TargetInputs): TargetResult[] {
   const find = (dataset: DatasetName, step: Step): CaseSummary | undefined => cases.find((summary) => summary.dataset === dataset && summary.step === step);
   const times = (ratio: number): string => `${ratio.toFixed(2)}×`;
+  // A pass this close to its line can turn over on the next run of a shared machine: say so beside it.
+  const nearLine = (ratio: number, minimum: number): string => (ratio >= minimum && ratio < minimum * 1.05 ? ' (within 5% of the line: other runs may fall short)' : '');
   const speedTarget = (target: string, dataset: DatasetName, step: Step, minimum: number, maxRequests?: number): TargetResult => {
     const summary = find(dataset, step);
     if (summary?.ratio === null || summary === undefined) return { target, measured: 'no stoat/aws pair measured', verdict: 'not measured' };
@@ -133,7 +135,7 @@ export function judgeTargets({ cases, hashing, datasets, formatBytes }: TargetIn
     const fast = summary.ratio >= minimum;
     const few = maxRequests === undefined || requests <= maxRequests;
     const speed = summary.ratio >= 1 ? `${times(summary.ratio)} faster` : `${times(summary.ratio)}: slower than aws`;
-    const measured = `${speed}${maxRequests === undefined ? '' : `, ${requests} requests`}`;
+    const measured = `${speed}${maxRequests === undefined ? '' : `, ${requests} requests`}${nearLine(summary.ratio, minimum)}`;
     return { target, measured, verdict: fast && few ? 'pass' : 'falls short' };
   };
   // One output per case, so "per output" is per case.
@@ -163,7 +165,7 @@ export function judgeTargets({ cases, hashing, datasets, formatBytes }: TargetIn
 
   results.push(hashing === null
     ? { target: 'hashing D1+D2, three digests, ≥ 4× faster than coreutils in sequence', measured: 'not measured', verdict: 'not measured' }
-    : { target: 'hashing D1+D2, three digests, ≥ 4× faster than coreutils in sequence', measured: `${times(hashing.ratio)} (${hashing.stoatMBps.toFixed(0)} vs ${hashing.coreutilsMBps.toFixed(0)} MB/s)`, verdict: hashing.ratio >= 4 ? 'pass' : 'falls short' });
+    : { target: 'hashing D1+D2, three digests, ≥ 4× faster than coreutils in sequence', measured: `${times(hashing.ratio)} (${hashing.stoatMBps.toFixed(0)} vs ${hashing.coreutilsMBps.toFixed(0)} MB/s)${nearLine(hashing.ratio, 4)}`, verdict: hashing.ratio >= 4 ? 'pass' : 'falls short' });
 
   const peaks = cases.flatMap((summary) => (summary.stoat?.peakRssBytes == null ? [] : [{ name: `${summary.dataset.toUpperCase()} ${summary.step}`, bytes: summary.stoat.peakRssBytes }]));
   if (hashing?.stoatPeakRssBytes != null) peaks.push({ name: 'hashing', bytes: hashing.stoatPeakRssBytes });
