@@ -14,7 +14,9 @@ if (!Number.isInteger(upstreamPort) || upstreamPort <= 0) {
 }
 
 // Keep-alive with no socket cap: the proxy must not limit a client's concurrency below its own.
-const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
+// Idle connections are dropped after 4 s, before s3rver's server closes them at 5 s: a request sent
+// on a connection the server is closing meanwhile fails, and one with a body cannot be sent again.
+const agent = new Agent({ keepAlive: true, maxSockets: Infinity, timeout: 4_000 });
 let counters = emptyTraffic();
 const detailsKept = 10;
 
@@ -74,6 +76,10 @@ function forward(incoming: IncomingMessage, outgoing: ServerResponse): void {
         return;
       }
       countFailure(`${kind}: ${error.code ?? error.message}${upstream.reusedSocket ? ' on a reused connection' : ''}`);
+      // The rest of a body the server will never see is read and dropped, so that the client, still
+      // sending it, gets to read the error and retry instead of waiting on a full connection.
+      incoming.unpipe(upstream);
+      incoming.resume();
       if (!outgoing.headersSent) {
         outgoing.writeHead(502, { 'content-type': 'text/plain' });
         outgoing.end(`counting proxy: ${error.message}`);
