@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { printable, resolveDeclaredPath } from '../../src/core/declaredPath.js';
+import { resolveDeclaredPath } from '../../src/core/declaredPath.js';
+import { printable } from '../../src/core/printable.js';
 import { UsageError } from '../../src/core/errors.js';
 
 // resolveDeclaredPath is pure path arithmetic; the directory need not exist.

@@ -1,5 +1,6 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { UsageError } from './errors.js';
+import { printable } from './printable.js';
 
 /** A path the user declared (a dep or an output), both as written into keys and on disk. */
 export interface DeclaredPath {
@@ -34,10 +35,4 @@ export function resolveDeclaredPath(workingDirectory: string, raw: string, kind:
 
 export function toPosix(path: string): string {
   return sep === '/' ? path : path.split(sep).join('/');
-}
-
-/** Shows control characters visibly so an error message cannot be used to forge log lines. */
-export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -1,7 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { compareStrings } from './commandKey.js';
-import { printable, resolveDeclaredPath, toPosix } from './declaredPath.js';
+import { resolveDeclaredPath, toPosix } from './declaredPath.js';
+import { printable } from './printable.js';
 import { UsageError } from './errors.js';
 import { walkFiles } from './walkFiles.js';
 import { isAbsolute, relative } from 'node:path';

@@ -1,5 +1,5 @@
 import { IntegrityError } from './errors.js';
-import { printable } from './declaredPath.js';
+import { printable } from './printable.js';
 
 const maximumPathBytes = 4096;
 const maximumSegmentBytes = 255;
