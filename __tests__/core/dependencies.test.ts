@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { expandDependencies } from '../../src/core/dependencies.js';
+import { UsageError } from '../../src/core/errors.js';
 import { withTemporaryDirectory, writeFiles } from './temporaryDirectory.js';
 
 /** The relative paths only: most tests are about which files are covered, in which order. */
@@ -220,4 +222,102 @@ describe('expandDependencies', () => {
       assert.deepEqual(await readdir(directory), ['a.txt']);
     });
   });
+
 });
+
+/** Writes `<before><0xe9><after>` below `directory`: a Latin-1 "é", which is not valid UTF-8. */
+function writeLatin1Name(directory: string, before: string, after: string): void {
+  writeFileSync(Buffer.concat([Buffer.from(join(directory, before)), Buffer.from([0xe9]), Buffer.from(after)]), 'x');
+}
+
+/** Rejects with a UsageError whose message matches, and no internal error. */
+async function assertUsageError(promise: Promise<unknown>, message: RegExp): Promise<void> {
+  await assert.rejects(promise, (error: Error) => {
+    assert.ok(error instanceof UsageError, `${error.name}: ${error.message}`);
+    assert.match(error.message, message);
+    return true;
+  });
+}
+
+describe('expandDependencies with names that are not valid UTF-8', () => {
+  const refusal = /a file name that is not valid UTF-8: stoat records names as UTF-8 text/;
+
+  test('a dep directory holding one is refused, the name escaped', async () => {
+    await withTemporaryDirectory(async (directory) => {
+      await writeFiles(directory, { 'data/a.txt': 'a', 'data/sub/b.txt': 'b' });
+      writeLatin1Name(directory, 'data/sub/caf', '.txt');
+      await assertUsageError(expandDependencies(directory, ['data']), /^dep "data" contains sub\/caf\\xe9\.txt, a file name that is not valid UTF-8/);
+    });
+  });
+
+  test('a glob matching one is refused the same way', async () => {
+    await withTemporaryDirectory(async (directory) => {
+      await writeFiles(directory, { 'data/a.txt': 'a' });
+      writeLatin1Name(directory, 'data/caf', '.txt');
+      await assertUsageError(expandDependencies(directory, ['data/*']), /^dep "data\/\*" matches data\/caf\\xe9\.txt, a file name that is not valid UTF-8/);
+      await assertUsageError(expandDependencies(directory, ['data/*.txt']), refusal);
+      // A pattern that cannot match it leaves it alone.
+      assert.deepEqual(await expandedPaths(directory, ['data/a*']), ['data/a.txt']);
+    });
+  });
+
+  test('a glob that would walk into a folder named so is refused instead of leaving its files out', async () => {
+    await withTemporaryDirectory(async (directory) => {
+      await writeFiles(directory, { 'data/a.txt': 'a' });
+      await mkdir(Buffer.concat([Buffer.from(join(directory, 'data/caf')), Buffer.from([0xe9])]));
+      writeFileSync(Buffer.concat([Buffer.from(join(directory, 'data/caf')), Buffer.from([0xe9]), Buffer.from('/inner.txt')]), 'x');
+      await assertUsageError(expandDependencies(directory, ['data/**/*.txt']), /^dep "data\/\*\*\/\*\.txt" reaches data\/caf\\xe9, a file name that is not valid UTF-8/);
+      await assertUsageError(expandDependencies(directory, ['data']), /^dep "data" contains caf\\xe9, a file name/);
+    });
+  });
+
+  test('a file named so on the command line is refused with its name escaped', async () => {
+    await withTemporaryDirectory(async (directory) => {
+      writeLatin1Name(directory, 'caf', '.txt');
+      await assertUsageError(expandDependencies(directory, ['caf\ufffd.txt']), /^dep "caf\ufffd\.txt" names caf\\xe9\.txt, a file name that is not valid UTF-8/);
+    });
+  });
+
+  test('a name that holds U+FFFD itself is valid UTF-8 and is a dep like any other', async () => {
+    await withTemporaryDirectory(async (directory) => {
+      await writeFiles(directory, { 'data/odd\ufffd.txt': 'a' });
+      assert.deepEqual(await expandedPaths(directory, ['data']), ['data/odd\ufffd.txt']);
+      assert.deepEqual(await expandedPaths(directory, ['data/*']), ['data/odd\ufffd.txt']);
+      assert.deepEqual(await expandedPaths(directory, ['data/odd\ufffd.txt']), ['data/odd\ufffd.txt']);
+    });
+  });
+});
+
+describe('expandDependencies with links to devices and paths past the system limit', () => {
+  test('a glob matching a link to a device is refused, naming the link and its target', async () => {
+    await withTemporaryDirectory(async (directory) => {
+      await writeFiles(directory, { 'data/a.txt': 'a' });
+      await symlink('/dev/zero', join(directory, 'data/zero'));
+      await assertUsageError(expandDependencies(directory, ['data/*']), /^dep "data\/\*" matches data\/zero, a link to \/dev\/zero, which is not a regular file \(a device, socket or pipe\): deps must be regular files/);
+      assert.deepEqual(await expandedPaths(directory, ['data/*.txt']), ['data/a.txt']);
+    });
+  });
+
+  test('a dep directory holding a link to a device is refused, naming it', async () => {
+    await withTemporaryDirectory(async (directory) => {
+      await writeFiles(directory, { 'data/a.txt': 'a' });
+      await symlink('/dev/null', join(directory, 'data/null'));
+      await assertUsageError(expandDependencies(directory, ['data']), /^dep "data" contains null, which is not a regular file/);
+    });
+  });
+
+  test('a dep directory nested deeper than the system can name is refused, naming the limit', async () => {
+    await withTemporaryDirectory(async (directory) => {
+      const level = 'd'.repeat(200);
+      const script = `const fs = require('node:fs'); for (const name of ['deep', ...Array(22).fill('${level}')]) { fs.mkdirSync(name); process.chdir(name); } fs.writeFileSync('file', 'x');`;
+      execFileSync(process.execPath, ['-e', script], { cwd: directory });
+      try {
+        await assertUsageError(expandDependencies(directory, ['deep']), /^dep "deep" contains d+…d+, whose path is too long: .* this system allows less than 4096 bytes in a path/);
+        await assertUsageError(expandDependencies(directory, ['deep/**']), /^dep "deep\/\*\*" reaches deep\/d+…d+, whose path is too long/);
+      } finally {
+        execFileSync('rm', ['-rf', join(directory, 'deep')]);
+      }
+    });
+  });
+});
+

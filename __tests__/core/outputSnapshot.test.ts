@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { chmod, mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { resolveDeclaredPath } from '../../src/core/declaredPath.js';
+import { UsageError } from '../../src/core/errors.js';
 import { snapshotOutput } from '../../src/core/outputSnapshot.js';
 import { treeHash } from '../../src/core/treeHash.js';
 import { withTemporaryDirectory, writeFiles } from './temporaryDirectory.js';
@@ -104,4 +107,108 @@ describe('snapshotOutput', () => {
       await assert.rejects(snapshotOutput(resolveDeclaredPath(directory, 'model.bin', 'output')), /output "model\.bin" is not a regular file or directory/);
     });
   });
+
+  test('an output holding a name with a tab or a control character is refused before it is saved, naming the file', async () => {
+    await withTemporaryDirectory(async (directory) => {
+      await writeFiles(directory, { 'out/fine.txt': 'a', 'out/sub/tab\there.txt': 'b', 'bell/ring\u0007': 'c' });
+      await assert.rejects(snapshotOutput(resolveDeclaredPath(directory, 'out', 'output')), (error: Error) => {
+        assert.ok(error instanceof UsageError, error.message);
+        assert.match(error.message, /^output "out" cannot be saved: file path "sub\/tab\\u0009here\.txt" contains a NUL or control character, which no restore accepts: rename it$/);
+        return true;
+      });
+      await assert.rejects(snapshotOutput(resolveDeclaredPath(directory, 'bell', 'output')), /output "bell" cannot be saved: file path "ring\\u0007"/);
+    });
+  });
+
+  test('an output holding two names that differ only in case is refused, naming both', async () => {
+    await withTemporaryDirectory(async (directory) => {
+      await writeFiles(directory, { 'docs/README': 'upper', 'docs/readme': 'lower' });
+      await assert.rejects(snapshotOutput(resolveDeclaredPath(directory, 'docs', 'output')), (error: Error) => {
+        assert.ok(error instanceof UsageError, error.message);
+        assert.match(error.message, /output "docs" cannot be saved: it holds both "README" and "readme", one name on a file system that ignores case/);
+        return true;
+      });
+    });
+  });
+
+  test('an output holding one name in two Unicode normalizations is refused, showing the code points that differ', async () => {
+    await withTemporaryDirectory(async (directory) => {
+      await writeFiles(directory, { 'docs/caf\u00e9.txt': 'composed', 'docs/cafe\u0301.txt': 'decomposed' });
+      await assert.rejects(snapshotOutput(resolveDeclaredPath(directory, 'docs', 'output')), (error: Error) => {
+        assert.ok(error instanceof UsageError, error.message);
+        assert.ok(error.message.includes('(U+0065 U+0301)') && error.message.includes('(U+00E9)'), error.message);
+        return true;
+      });
+    });
+  });
+
+  test('an output holding a name that is not valid UTF-8 is refused with the name escaped', async () => {
+    await withTemporaryDirectory(async (directory) => {
+      await writeFiles(directory, { 'out/data/fine.txt': 'a' });
+      writeFileSync(Buffer.concat([Buffer.from(join(directory, 'out/data/caf')), Buffer.from([0xe9]), Buffer.from('.txt')]), 'x');
+      await assert.rejects(snapshotOutput(resolveDeclaredPath(directory, 'out', 'output')), (error: Error) => {
+        assert.ok(error instanceof UsageError, error.message);
+        assert.ok(error.message.startsWith('output "out" contains data/caf\\xe9.txt, a file name that is not valid UTF-8'), error.message);
+        return true;
+      });
+    });
+  });
+
+  test('a name holding U+FFFD itself is valid UTF-8 and is saved', async () => {
+    await withTemporaryDirectory(async (directory) => {
+      await writeFiles(directory, { 'out/odd\ufffd.txt': 'a' });
+      const snapshot = await snapshotOutput(resolveDeclaredPath(directory, 'out', 'output'));
+      assert.deepEqual(snapshot.files.map((file) => file.path), ['odd\ufffd.txt']);
+    });
+  });
+
+  test('a declared output whose name on disk is not valid UTF-8 is refused with the name escaped', async () => {
+    await withTemporaryDirectory(async (directory) => {
+      writeFileSync(Buffer.concat([Buffer.from(join(directory, 'caf')), Buffer.from([0xe9])]), 'x');
+      // How the name reads once it has passed through text (a command line decoded as UTF-8).
+      await assert.rejects(snapshotOutput(resolveDeclaredPath(directory, 'caf\ufffd', 'output')), /output "caf\ufffd" names caf\\xe9, a file name that is not valid UTF-8/);
+    });
+  });
+
+  test('an output nested deeper than the system can name is refused, naming the output and the limit', async () => {
+    await withTemporaryDirectory(async (directory) => {
+      const level = 'd'.repeat(200);
+      // Made one folder at a time from inside the previous one: the whole path is too long to name at once.
+      const script = `const fs = require('node:fs'); for (const name of ['deep', ...Array(22).fill('${level}')]) { fs.mkdirSync(name); process.chdir(name); } fs.writeFileSync('file', 'x');`;
+      execFileSync(process.execPath, ['-e', script], { cwd: directory });
+      try {
+        await assert.rejects(snapshotOutput(resolveDeclaredPath(directory, 'deep', 'output')), (error: Error) => {
+          assert.ok(error instanceof UsageError, error.message);
+          assert.match(error.message, /^output "deep" contains d+…d+(\/d+)*, whose path is too long: it is \d+ bytes long as an absolute path, and this system allows less than 4096 bytes in a path/);
+          assert.ok(error.message.length < 600, error.message);
+          return true;
+        });
+      } finally {
+        execFileSync('rm', ['-rf', join(directory, 'deep')]);
+      }
+    });
+  });
+
+  test('a declared output longer than the system allows is refused, shortened, naming the limit', async () => {
+    await withTemporaryDirectory(async (directory) => {
+      await mkdir(join(directory, 'out'));
+      await assert.rejects(snapshotOutput(resolveDeclaredPath(directory, `out/${'x'.repeat(300)}`, 'output')), (error: Error) => {
+        assert.ok(error instanceof UsageError, error.message);
+        assert.match(error.message, /^output "out\/x+…x+" is too long: it has a name of 300 bytes, and this system allows at most 255 bytes in one name/);
+        return true;
+      });
+    });
+  });
+
+  test('a glob given as an output is explained: outputs are paths, and the folder is suggested', async () => {
+    await withTemporaryDirectory(async (directory) => {
+      await writeFiles(directory, { 'out/a.txt': 'a' });
+      await assert.rejects(
+        snapshotOutput(resolveDeclaredPath(directory, 'out/*.txt', 'output')),
+        /output "out\/\*\.txt" does not exist, and outputs are paths of files or folders, not globs: declare the folder "out" instead$/,
+      );
+      await assert.rejects(snapshotOutput(resolveDeclaredPath(directory, '*.txt', 'output')), /not globs: declare each file, or have the command write them into a folder/);
+    });
+  });
 });
+

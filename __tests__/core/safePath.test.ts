@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { IntegrityError } from '../../src/core/errors.js';
-import { checkDistinctPaths, checkManifestPath } from '../../src/core/safePath.js';
+import { checkDistinctPaths, checkManifestPath, findPathCollision, manifestPathProblem } from '../../src/core/safePath.js';
 
 function assertRefused(path: unknown, message: RegExp): void {
   assert.throws(() => checkManifestPath(path), (error: Error) => error instanceof IntegrityError && message.test(error.message), JSON.stringify(path));
@@ -120,5 +120,22 @@ describe('checkDistinctPaths', () => {
     assertNotDistinct(['a', 'a/b'], /uses "a" as both a file and a directory/);
     assertNotDistinct(['a/b/c', 'a/b'], /uses "a\/b" as both a file and a directory/);
     assertNotDistinct(['A', 'a/b'], /uses "A" as both a file and a directory/);
+  });
+});
+
+describe('one rule for save and restore', () => {
+  test('checkManifestPath refuses exactly what manifestPathProblem describes, with its words', () => {
+    for (const path of ['', '/etc/passwd', 'a/../b', 'a\tb', 'a\\b', 'C:x', 'a//b', 'x'.repeat(256)]) {
+      const problem = manifestPathProblem(path);
+      assert.ok(problem !== undefined, JSON.stringify(path));
+      assert.throws(() => checkManifestPath(path), (error: Error) => error instanceof IntegrityError && error.message === problem);
+    }
+    for (const path of ['a', 'dir/b.txt', 'é', 'README']) assert.equal(manifestPathProblem(path), undefined);
+  });
+
+  test('findPathCollision finds what checkDistinctPaths refuses', () => {
+    assert.deepEqual(findPathCollision(['README', 'readme']), { kind: 'same-file', earlier: 'README', path: 'readme' });
+    assert.deepEqual(findPathCollision(['A', 'a/b']), { kind: 'file-and-directory', earlier: 'A', path: 'a/b' });
+    assert.equal(findPathCollision(['a/b', 'a/c', 'b']), undefined);
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { UsageError } from '../../src/core/errors.js';
-import { checkScopeName, planExplicitScope, planGitHubScope, trustedScope, type GitHubRunFacts } from '../../src/core/scope.js';
+import { checkScopeName, planExplicitScope, planGitHubScope, planRequestedScope, subScopeSeparator, trustedScope, type GitHubRunFacts } from '../../src/core/scope.js';
 
 const pushOnMain: GitHubRunFacts = {
   eventName: 'push',
@@ -98,18 +98,114 @@ describe('planExplicitScope', () => {
   });
 
   test('valid names are accepted', () => {
-    for (const scope of ['pr-42', 'ref-feature.x', 'A_b-c.d', '0', 'x'.repeat(100)]) {
+    for (const scope of ['pr-42', 'ref-feature.x', 'A_b-c.d', '0', 'x'.repeat(100), 'trusted@gpu', 'pr-7@nightly', `${'x'.repeat(100)}@${'y'.repeat(100)}`]) {
       assert.equal(planExplicitScope(scope, 'test').write, scope);
     }
   });
 
   test('invalid scope names are refused, naming them', () => {
-    for (const scope of ['', '-local', '.hidden', '..', '_x', 'a/b', 'a b', 'pr:1', 'é', 'x'.repeat(101), 'a\nb']) {
+    for (const scope of ['', '-local', '.hidden', '..', '_x', 'a/b', 'a b', 'pr:1', 'é', 'x'.repeat(101), 'a\nb', '@', 'a@', '@a', 'a@b@c', 'a@.b', 'a@b/c', `a@${'y'.repeat(101)}`]) {
       assert.throws(
         () => planExplicitScope(scope, 'test'),
         (error: Error) => error instanceof UsageError && error.message.startsWith(`scope "${scope}" is not a valid scope name`),
         JSON.stringify(scope),
       );
+    }
+  });
+});
+
+const pullRequestSeven = planGitHubScope({ ...pushOnMain, eventName: 'pull_request', ref: 'refs/pull/7/merge', pullRequestNumber: 7 });
+const forkPullRequest = planGitHubScope({ ...pushOnMain, eventName: 'pull_request', ref: 'refs/pull/9/merge', pullRequestNumber: 9, fork: true });
+const refusedScope = (scope: string) => (error: Error) => error instanceof UsageError && error.message.startsWith(`scope "${scope}" `);
+
+describe('planRequestedScope: on GitHub an explicit scope only narrows the event scope', () => {
+  test('the event scope itself leaves the plan as it is', () => {
+    assert.deepEqual(planRequestedScope(pullRequestSeven, 'pr-7'), pullRequestSeven);
+    assert.deepEqual(planRequestedScope(planGitHubScope(pushOnMain), 'trusted'), planGitHubScope(pushOnMain));
+    assert.deepEqual(planRequestedScope(forkPullRequest, 'pr-9'), forkPullRequest);
+  });
+
+  test('a name, or the event scope, "@" and a name, is a sub-scope that reads itself, then trusted', () => {
+    for (const requested of ['nightly', 'pr-7@nightly']) {
+      const plan = planRequestedScope(pullRequestSeven, requested);
+      assert.deepEqual(plan, { write: 'pr-7@nightly', read: ['pr-7@nightly', 'trusted'], fork: false, reason: 'pull_request event from a pull request, sub-scope "nightly" from the scope input' });
+    }
+    assert.deepEqual(planRequestedScope(planGitHubScope(pushOnMain), 'gpu').read, ['trusted@gpu', 'trusted']);
+    const feature = planGitHubScope({ ...pushOnMain, ref: 'refs/heads/feature-x' });
+    assert.equal(planRequestedScope(feature, 'exp1').write, 'ref-feature-x@exp1');
+    assert.equal(planRequestedScope(pullRequestSeven, 'pr-7@trusted').write, 'pr-7@trusted', 'inside pr-7, whatever the name');
+  });
+
+  test('a fork stays a fork in a sub-scope', () => {
+    assert.equal(planRequestedScope(forkPullRequest, 'gpu').fork, true);
+    assert.equal(planRequestedScope(forkPullRequest, 'pr-9@gpu').fork, true);
+  });
+
+  test('trusted, in any case, is refused to a run whose event does not write it', () => {
+    for (const requested of ['trusted', 'TRUSTED', 'Trusted']) {
+      assert.throws(() => planRequestedScope(pullRequestSeven, requested), refusedScope(requested), requested);
+      assert.throws(() => planRequestedScope(planGitHubScope({ ...pushOnMain, eventName: 'issue_comment' }), requested), refusedScope(requested), requested);
+    }
+    assert.throws(() => planRequestedScope(planGitHubScope(pushOnMain), 'TRUSTED'), /is "trusted"; it differs from that only in case/);
+  });
+
+  test('names that are not one path segment of a valid name are refused', () => {
+    for (const requested of [' trusted ', 'trusted/x', './trusted', '../trusted', 'pr-7/x', 'pr-7@', 'pr-7@a@b', 'pr-7@.x']) {
+      assert.throws(() => planRequestedScope(pullRequestSeven, requested), (error: Error) => error instanceof UsageError && error.message.startsWith(`scope "${requested}" is not a valid scope name`), requested);
+    }
+  });
+
+  test('another pull request’s or ref’s scope, or a sub-scope of it, is refused', () => {
+    for (const requested of ['pr-8', 'pr-78', 'PR-7', 'ref-main', 'ref-pr-7', 'pr-8@gpu', 'pr-78@x', 'PR-7@x', 'trusted@gpu', 'ref-main@x']) {
+      assert.throws(() => planRequestedScope(pullRequestSeven, requested), refusedScope(requested), requested);
+    }
+    for (const requested of ['pr-7', 'ref-main', 'pr-7@x']) {
+      assert.throws(() => planRequestedScope(planGitHubScope(pushOnMain), requested), refusedScope(requested), `a trusted run, ${requested}`);
+    }
+  });
+
+  test('a bare name that reads as an event scope is refused rather than taken as a sub-scope', () => {
+    for (const requested of ['trusted.gpu', 'trusted-gpu', 'TrustedGpu', 'pr-7.x', 'pr-x', 'Ref-x']) {
+      assert.throws(() => planRequestedScope(pullRequestSeven, requested), /belong to the scopes of other events|only push, schedule/, requested);
+    }
+  });
+
+  test('the refusal names the input, says why, and what to write instead', () => {
+    assert.throws(() => planRequestedScope(pullRequestSeven, 'pr-8'), {
+      name: 'UsageError',
+      message:
+        'scope "pr-8" cannot be written by this run: on GitHub Actions the event decides the scope, and this run\'s (pull_request event from a pull request) is "pr-7"; ' +
+        'names starting with "trusted", "pr-" or "ref-" belong to the scopes of other events, pull requests and refs. ' +
+        'Leave the scope empty to write "pr-7", or give a sub-scope name such as "gpu" to write "pr-7@gpu"',
+    });
+  });
+});
+
+describe('sub-scopes cannot be confused with other scopes', () => {
+  test('no event scope holds the sub-scope separator, so a sub-scope never equals one', () => {
+    const refs = ['refs/heads/feature-x@exp1', 'refs/heads/a@{b}', 'refs/heads/@', 'refs/tags/v1@2', 'refs/heads/feature-x.exp1', 'refs/pull/7/head'];
+    for (const ref of refs) {
+      for (const eventName of ['push', 'workflow_run']) {
+        const plan = planGitHubScope({ ...pushOnMain, eventName, ref });
+        assert.ok(!plan.write.includes(subScopeSeparator), `${eventName} ${ref}: ${plan.write}`);
+        assert.doesNotThrow(() => checkScopeName(plan.write));
+      }
+    }
+    assert.equal(planGitHubScope({ ...pushOnMain, ref: 'refs/heads/feature-x@exp1' }).write, 'ref-feature-x-exp1-851da5b1');
+    assert.notEqual(planRequestedScope(planGitHubScope({ ...pushOnMain, ref: 'refs/heads/feature-x' }), 'exp1').write, planGitHubScope({ ...pushOnMain, ref: 'refs/heads/feature-x.exp1' }).write);
+  });
+
+  test('pr-7 and a sub-scope name never make pr-78', () => {
+    const seventy = planGitHubScope({ ...pushOnMain, eventName: 'pull_request', pullRequestNumber: 78 });
+    for (const name of ['8', '8x', '.8', '_8']) {
+      let written: string | undefined;
+      try {
+        written = planRequestedScope(pullRequestSeven, name).write;
+      } catch (error) {
+        assert.ok(error instanceof UsageError, name);
+      }
+      assert.notEqual(written, seventy.write, name);
+      if (written !== undefined) assert.ok(written.startsWith('pr-7@'), written);
     }
   });
 });

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { s3rverCredentials, type S3Server, startS3Server } from '../helpers/s3Server.js';
 import { describeTree, makeTemporaryDirectory, writeFiles } from '../helpers/workspace.js';
-import { runAction, type RunnerJob } from './actionRunner.js';
+import { parseFileCommands, runAction, type RunnerJob } from './actionRunner.js';
 
 const script = [
   'echo "training with seed 1"',
@@ -119,6 +119,42 @@ describe('run mode on the runner-disk store', () => {
     assert.equal(run.outputs.hit, 'false');
     assert.equal(run.outputs.status, 'error');
   });
+});
+
+describe('a job summary that cannot be written', () => {
+  const summaryFiles: { label: string; make: (job: RunnerJob) => Promise<string>; skip?: string | false }[] = [
+    { label: 'a directory', make: async (job) => mkdir(join(job.runnerTemp, 'summary-folder'), { recursive: true }).then(() => join(job.runnerTemp, 'summary-folder')) },
+    { label: 'in a folder that does not exist', make: async (job) => join(job.runnerTemp, 'no-such-folder', 'summary') },
+    {
+      label: 'read-only',
+      make: async (job) => {
+        const file = join(job.runnerTemp, 'read-only-summary');
+        await writeFile(file, '');
+        await chmod(file, 0o444);
+        return file;
+      },
+      skip: process.getuid?.() === 0 ? 'root writes any file' : false,
+    },
+  ];
+  for (const { label, make, skip } of summaryFiles) {
+    test(`a summary file ${label} is a warning: the save stands, and each output is written once with its value`, { skip }, async () => {
+      const job = await newJob(`summary-${label.replace(/\W+/g, '-')}`);
+      const outputFile = join(job.runnerTemp, 'outputs-as-written');
+      await writeFile(outputFile, '');
+      const inputs = { run: 'echo built > out.txt', outputs: 'out.txt', remote: join(job.runnerTemp, 'remote') };
+      const run = await runAction(job, 'action.yml', 'main', inputs, {}, { GITHUB_STEP_SUMMARY: await make(job), GITHUB_OUTPUT: outputFile });
+      assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+      assert.match(run.stdout, /^::warning::the job summary was not written \(GITHUB_STEP_SUMMARY is .*\): the step's outputs and the JSON report at .* are complete/m);
+      assert.doesNotMatch(run.stdout, /::error::|unexpectedly/);
+      const written = await readFile(outputFile, 'utf8');
+      assert.equal(written.match(/^status<</gm)?.length, 1, `status is written once: ${written}`);
+      assert.equal(written.match(/^hit<</gm)?.length, 1, `hit is written once: ${written}`);
+      const outputs = parseFileCommands(written);
+      assert.deepEqual([outputs.status, outputs.hit], ['miss', 'false']);
+      const report = JSON.parse(await readFile(outputs.report!, 'utf8'));
+      assert.equal(report.outputs[0].status, 'saved');
+    });
+  }
 });
 
 describe('command mode and the sub-actions on S3', () => {

@@ -13,7 +13,8 @@ let workspace: string;
 let remote: string;
 
 function stoat(args: string[]) {
-  const result = spawnSync(process.execPath, [cli, ...args], { cwd: workspace, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: join(root, 'home') } });
+  // A time limit, so a run that hangs (on a named pipe, say) fails its test instead of the suite.
+  const result = spawnSync(process.execPath, [cli, ...args], { cwd: workspace, encoding: 'utf8', timeout: 30_000, env: { PATH: process.env.PATH ?? '', HOME: join(root, 'home') } });
   return { exitCode: result.status ?? 1, output: `${result.stdout}${result.stderr}` };
 }
 
@@ -58,7 +59,16 @@ const cliCases: { label: string; args: () => string[]; message: RegExp; exitCode
   { label: 'a save policy that does not exist', args: () => ['exec', '--save', 'sometimes', '--outputs', 'o', ...local(), '--', 'touch o'], message: /--save is "sometimes": use one of auto, always, never/ },
   { label: 'a concurrency of zero', args: () => ['exec', '--concurrency', '0', '--outputs', 'o', ...local(), '--', 'touch o'], message: /--concurrency is "0": use a whole number from 1 to 256/ },
   { label: 'a timeout that is not a number', args: () => ['exec', '--timeout', 'soon', '--outputs', 'o', '--remote', 's3://bucket/x', '--', 'touch o'], message: /--timeout is "soon": use a whole number from 1 to 3600/ },
-  { label: 'an unknown option', args: () => ['exec', '--output', 'o', '--', 'touch o'], message: /Unknown option '--output'.*see --help/ },
+  { label: 'an unknown option', args: () => ['exec', '--output', 'o', '--', 'touch o'], message: /unknown option --output: did you mean --outputs\? \(see stoat exec --help\)/ },
+  { label: 'an S3 URL with one slash', args: () => ['exec', '--outputs', 'o', '--remote', 's3:/bucket/cache', '--', 'touch o'], message: /remote "s3:\/bucket\/cache" was read as a URL of scheme "s3" without "\/\/": write s3:\/\/bucket\/cache \(or \.\/s3:\/bucket\/cache if you mean a directory of that name\)/ },
+  { label: 'an S3 URL without its colon', args: () => ['exec', '--outputs', 'o', '--remote', 's3//bucket', '--', 'touch o'], message: /remote "s3\/\/bucket" was read as a URL of scheme "s3" without its ":": write s3:\/\/bucket/ },
+  { label: 'an S3 URL without its slashes', args: () => ['exec', '--outputs', 'o', '--remote', 'S3:bucket', '--', 'touch o'], message: /remote "S3:bucket" was read as a URL of scheme "S3" without "\/\/": write s3:\/\/bucket/ },
+  { label: 'a ~ no shell expanded', args: () => ['exec', '--outputs', 'o', '--remote', '~/stoat-cache', '--', 'touch o'], message: /remote "~\/stoat-cache" starts with "~", which stoat does not expand .*: write the full path, .*\/home\/stoat-cache/ },
+  { label: 'the GitHub Actions cache', args: () => ['exec', '--outputs', 'o', '--remote', 'gha', '--', 'touch o'], message: /remote "gha": the GitHub Actions cache remote is not supported yet: give s3:\/\/… or a directory/ },
+  { label: 'an S3 endpoint with credentials in it', args: () => ['exec', '--outputs', 'o', '--remote', 's3://bucket/x', '--s3-endpoint', `https://AKIAEXAMPLE:${secret}@minio.example.com`, '--', 'touch o'], message: /the S3 endpoint "https:\/\/\*\*\*@minio\.example\.com" has credentials in it: remove them from the URL/ },
+  { label: 'verify with a manifest that never ends', args: () => ['verify', 'model', '/dev/zero'], message: /cannot read the manifest \/dev\/zero: it is a character device, not a regular file/, exitCode: 2 },
+  { label: 'verify with a manifest that is a named pipe', args: () => ['verify', 'model', 'pipe'], message: /cannot read the manifest pipe: it is a named pipe, not a regular file/, exitCode: 2 },
+  { label: 'verify with a manifest that is a directory', args: () => ['verify', 'model', 'data'], message: /cannot read the manifest data: it is a directory, not a regular file/, exitCode: 2 },
   { label: 'no command after --', args: () => ['exec', '--outputs', 'o', ...local()], message: /needs the command after "--"/ },
   { label: 'restore without --command', args: () => ['restore', '--outputs', 'o', ...local()], message: /stoat restore needs --command "STR"/ },
   { label: 'no outputs', args: () => ['exec', ...local(), '--', 'true'], message: /no outputs are declared: name at least one file or directory/ },
@@ -98,15 +108,20 @@ describe('the Action refuses bad inputs by name', () => {
     { label: 'a summary input that is not a boolean', inputs: { run: 'true', outputs: 'o', summary: 'yes' }, message: /the input "summary" is "yes": use true or false/ },
     { label: 'a concurrency input that is not a number', inputs: { run: 'true', outputs: 'o', concurrency: 'many' }, message: /the input "concurrency" is "many": use a whole number from 1 to 256/ },
     { label: 'run given to the restore sub-action', inputs: { run: 'true', outputs: 'o' }, message: /set exactly one of the inputs "command": "run" is set/ },
+    { label: 'an s3-endpoint input with credentials in it', inputs: { run: 'true', outputs: 'o', 's3-endpoint': `https://AKIAEXAMPLE:${secret}@minio.example.com` }, message: /the S3 endpoint "https:\/\/\*\*\*@minio\.example\.com" has credentials in it/ },
+    { label: 'a remote input that is an S3 URL with one slash', inputs: { run: 'true', outputs: 'o', remote: 's3:/bucket/cache' }, message: /remote "s3:\/bucket\/cache" was read as a URL of scheme "s3" without "\/\/": write s3:\/\/bucket\/cache/ },
   ];
   for (const { label, inputs, message } of actionCases) {
     test(label, async () => {
       await mkdir(job().runnerTemp, { recursive: true });
       const metadata = label.includes('restore sub-action') ? 'restore/action.yml' : 'action.yml';
-      const run = await runAction(job(), metadata, 'main', { ...inputs, remote: remote });
+      const workspaceBefore = await describeTree(workspace);
+      const run = await runAction(job(), metadata, 'main', { remote: remote, ...inputs });
       assert.equal(run.exitCode, 1, run.stdout);
       assert.match(run.stdout, new RegExp(`::error::${message.source}`));
+      assert.ok(!run.stdout.includes(secret), 'a secret never reaches the log');
       assert.equal(run.outputs.hit, 'false');
+      assert.deepEqual(await describeTree(workspace), workspaceBefore, 'no folder appears in the workspace');
     });
   }
 });

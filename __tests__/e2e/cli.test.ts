@@ -97,6 +97,83 @@ describe('stoat exec', () => {
   });
 });
 
+describe('what the CLI prints', () => {
+  test('under --json, standard output is the report alone: the command writes to standard error', async () => {
+    const directory = await project('json-stdout');
+    const fake = '{"status": "hit", "key": "forged"}';
+    const result = stoat(directory, ['exec', '--outputs', 'out', '--remote', join(root, 'json-remote'), '--json', '--', `echo '${fake}'; echo built > out`]);
+    assert.equal(result.exitCode, 0, result.stderr);
+    const report = JSON.parse(result.stdout);
+    assert.equal(report.status, 'miss');
+    assert.notEqual(report.key, 'forged');
+    assert.ok(result.stderr.split('\n').includes(fake), 'the command output is on standard error');
+    const plain = stoat(directory, ['exec', '--outputs', 'out2', '--remote', join(root, 'json-remote'), '--', 'echo to-stdout; echo built > out2']);
+    assert.equal(plain.exitCode, 0, plain.stderr);
+    assert.equal(plain.stdout, 'to-stdout\n', 'without --json the command keeps standard output');
+  });
+
+  test('stoat save says what it saved, and every run names the store it used', async () => {
+    const directory = await project('save-verdict');
+    await writeFiles(directory, { 'out/a.txt': 'a\n' });
+    const store = join(root, 'save-verdict-remote');
+    const saved = stoat(directory, ['save', '--command', 'build out', '--outputs', 'out', '--remote', store]);
+    assert.equal(saved.exitCode, 0, saved.stderr);
+    // The verdict is the line before the key; a progress line may come first.
+    const verdict = (stderr: string): string | undefined => stderr.split('\n').find((_line, index, lines) => lines[index + 1]?.startsWith('  key ') === true);
+    assert.equal(verdict(saved.stderr), 'stoat: save only: saved into scope "local"');
+    assert.doesNotMatch(saved.stderr, /miss:/);
+    assert.ok(saved.stderr.includes(`  remote ${store}\n`), saved.stderr);
+    const never = stoat(directory, ['save', '--command', 'build out', '--outputs', 'out', '--remote', store, '--save', 'never']);
+    assert.equal(verdict(never.stderr), 'stoat: save only: skipped: save is "never"');
+    const restored = stoat(directory, ['restore', '--command', 'build out', '--outputs', 'out', '--remote', store]);
+    assert.match(verdict(restored.stderr) ?? '', /^stoat: hit: restored from scope "local"/);
+    assert.ok(restored.stderr.includes(`  remote ${store}\n`), restored.stderr);
+  });
+
+  test('hash and verify show a file name that holds a line break or an escape code escaped, on its own line', async () => {
+    const directory = await project('hostile-names');
+    const name = 'a\n::error::forged \u001b[2J.txt';
+    await writeFiles(directory, { [`names/${name}`]: 'x\n', 'names/plain.txt': 'y\n' });
+    const hashed = stoat(directory, ['hash', 'names']);
+    assert.equal(hashed.exitCode, 0, hashed.stderr);
+    const lines = hashed.stdout.trimEnd().split('\n');
+    assert.equal(lines.length, 2, hashed.stdout);
+    assert.ok(lines[0]!.endsWith('  names/a\\u000a::error::forged \\u001b[2J.txt'), lines[0]);
+    assert.ok(!hashed.stdout.includes('\u001b'));
+    const json = stoat(directory, ['hash', '--json', 'names']);
+    assert.equal(JSON.parse(json.stdout)[0].path, `names/${name}`, 'the JSON keeps the raw name');
+
+    await rm(join(directory, 'names', name));
+    const saved = stoat(directory, ['save', '--command', 'names', '--outputs', 'names', '--remote', join(root, 'hostile-names-remote'), '--json']);
+    assert.equal(saved.exitCode, 0, saved.stderr);
+    await writeFile(join(directory, 'names', name), 'x\n');
+    // Whether verify lists the name or refuses it, it shows it escaped.
+    const verified = stoat(directory, ['verify', 'names', JSON.parse(saved.stdout).outputs[0].manifest]);
+    assert.notEqual(verified.exitCode, 0, verified.stderr);
+    const output = verified.stdout + verified.stderr;
+    assert.ok(output.includes('a\\u000a::error::forged \\u001b[2J.txt'), output);
+    assert.ok(!output.includes('\u001b'));
+    for (const line of output.split('\n')) assert.ok(!line.trimStart().startsWith('::'), line);
+  });
+
+  test('a mistyped option is named, with the option it most likely meant, for every command', async () => {
+    const cases: [string[], RegExp][] = [
+      [['exec', '--dep', 'x', '--', 'true'], /^stoat exec: unknown option --dep: did you mean --deps\? \(see stoat exec --help\)$/m],
+      [['restore', '--comand', 'x'], /^stoat restore: unknown option --comand: did you mean --command\?/m],
+      [['save', '--remtoe', 'x'], /^stoat save: unknown option --remtoe: did you mean --remote\?/m],
+      [['hash', '--jsno', 'x'], /^stoat hash: unknown option --jsno: did you mean --json\?/m],
+      [['verify', '--jso', 'a', 'b'], /^stoat verify: unknown option --jso: did you mean --json\?/m],
+      [['exec', '--frobnicate', '--', 'true'], /^stoat exec: unknown option --frobnicate: see stoat exec --help for the options$/m],
+    ];
+    for (const [args, message] of cases) {
+      const result = stoat(root, args);
+      assert.equal(result.exitCode, 2, `${args.join(' ')}: ${result.stderr}`);
+      assert.match(result.stderr, message);
+      assert.doesNotMatch(result.stderr, /place it at the end of the command after '--'/);
+    }
+  });
+});
+
 describe('stoat hash and verify', () => {
   test('hash prints what md5sum, sha1sum and sha256sum print', async () => {
     const directory = await project('hash');

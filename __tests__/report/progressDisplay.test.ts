@@ -37,3 +37,17 @@ test('a terminal gets a bar redrawn in place, and nothing for a phase with nothi
   assert.match(written, /^\r\[\.{20}\] restoring 0 B \/ 100 B, 0 \/ 1 files/);
   assert.match(written, /\rrestored 100 B in 1 files in .+\n$/);
 });
+
+test('the time left follows the files when they lag behind the bytes: many small files cost time each', async () => {
+  const lines: string[] = [];
+  const progress = logProgress((line) => lines.push(line), 0);
+  progress.begin('restoring', 1000, 1000);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  // Every byte is in (one pack), but only one file of a thousand is written.
+  progress.advance(1000, 1);
+  progress.end();
+  const left = /about (\d+(?:\.\d)?) (ms|s|min)/.exec(lines[0]!);
+  assert.ok(left !== null, lines[0]);
+  // 50 ms for a thousandth of the files: close to a minute left, not nothing.
+  assert.ok(left[2] !== 'ms' && (left[2] === 'min' || Number(left[1]) >= 10), lines[0]);
+});

@@ -120,6 +120,25 @@ describe('the verdict', () => {
     assert.doesNotMatch(renderSummary(baseReport()), /Warnings/);
   });
 
+  test('every verdict names the remote used, not only a hit', () => {
+    for (const status of ['miss', 'error'] as const) {
+      assertIncludes(renderSummary(baseReport({ status })), '- **Remote:** `s3://bucket/cache`\n');
+    }
+  });
+
+  test('a save on its own says what it saved, not that nothing was restored', () => {
+    const saveOnly = { reason: '', ran: false, exit_code: null } satisfies Partial<StepReport>;
+    const saved: OutputReport = { path: 'out', status: 'saved', tree: 'ab'.repeat(32), files: 1, bytes: 1, transferred_bytes: 1, manifest: 'm.json' };
+    const markdown = renderSummary(baseReport({ ...saveOnly, outputs: [saved] }));
+    assert.match(markdown, /\*\*💾 Saved the outputs of a command that ran before this step\*\*/);
+    assert.match(markdown, /\*\*Reason:\*\* — \(this step only saves: it did not look for a saved result\)/);
+    assert.doesNotMatch(markdown, /Nothing was restored/);
+    const skipped = renderSummary(baseReport({ ...saveOnly, save: 'skipped: save is "never"', outputs: [{ ...saved, status: 'not-saved' }] }));
+    assert.match(skipped, /\*\*⏭️ Nothing was saved\*\*/);
+    const failed = renderSummary(baseReport({ ...saveOnly, status: 'error', save: 'failed: HTTP 500', outputs: [{ ...saved, status: 'not-saved' }] }));
+    assert.match(failed, /\*\*⚠️ Cache error — nothing was saved\*\*/);
+  });
+
   test('the command key, the scope written and the scopes read are shown', () => {
     const markdown = renderSummary(baseReport());
     assertIncludes(markdown, `**Command key:** \`${key}\``);
@@ -228,6 +247,15 @@ describe('escaping', () => {
       pathCell,
       '<code>a&#124;b&lt;script&gt;alert(1)&lt;/script&gt;&amp;&#96;x&#96; &#91;link&#93;(http://e.com)&#42;em&#42;&#95;u&#95;&#36;x&#36;&#92;&#92;u{7}&#92;u{202e}gpj.exe</code>',
     );
+  });
+
+  test('a forged workflow command or escape code in a warning or a reason stays inside its line, escaped', () => {
+    const forged = 'Access Denied\n::error::forged\r\n::warning::x \u001b[2J<script>x()</script>\u2028::notice::y';
+    const markdown = renderSummary(baseReport({ status: 'error', reason: forged, warnings: [forged] }));
+    for (const line of markdown.split('\n')) assert.ok(!line.trimStart().startsWith('::'), `a line starts a workflow command: ${line}`);
+    // eslint-disable-next-line no-control-regex -- looking for control characters is the point
+    assert.doesNotMatch(markdown, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]|<script/);
+    assertIncludes(markdown, '- ⚠️ Access Denied ::error::forged ::warning::x &#92;u{1b}&#91;2J&lt;script&gt;x()&lt;/script&gt; ::notice::y');
   });
 
   test('the heading is one line and escaped', () => {

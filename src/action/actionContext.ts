@@ -1,8 +1,8 @@
 import { planScope } from '../engine/githubScope.js';
 import { type StepContext } from '../engine/stepContext.js';
-import * as core from '@actions/core';
 import { openRemote } from '../remote/openRemote.js';
 import { logProgress } from '../report/progressDisplay.js';
+import { logLines } from './actionLog.js';
 import { type ActionInputs } from './actionInputs.js';
 
 export async function actionContext(inputs: ActionInputs, environment: NodeJS.ProcessEnv): Promise<StepContext> {
@@ -12,6 +12,6 @@ export async function actionContext(inputs: ActionInputs, environment: NodeJS.Pr
     concurrency: inputs.concurrency,
     failOnCacheError: inputs.failOnCacheError,
     environment,
-    progress: logProgress((line) => core.info(`stoat: ${line}`)),
+    progress: logProgress((line) => logLines([`stoat: ${line}`])),
   };
 }

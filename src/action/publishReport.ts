@@ -3,9 +3,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
+import { errorMessage } from '../core/errors.js';
 import { type StepReport } from '../core/stepReport.js';
 import { renderSummary } from '../report/summaryMarkdown.js';
-import { renderText } from '../report/terminalSummary.js';
+import { renderTextLines } from '../report/terminalSummary.js';
+import { logLines, logWarning } from './actionLog.js';
 
 export interface PublishOptions {
   summary: boolean;
@@ -22,10 +24,27 @@ export async function publishReport(report: StepReport, environment: NodeJS.Proc
   core.setOutput('status', report.status);
   core.setOutput('key', report.key);
   core.setOutput('report', reportPath);
-  for (const warning of report.warnings) core.warning(warning);
-  core.info(renderText(report));
-  if (options.summary) await core.summary.addRaw(renderSummary(report, { title: options.title })).write();
+  for (const warning of report.warnings) logWarning(warning);
+  logLines(renderTextLines(report));
+  if (options.summary) await writeSummary(report, options.title, environment, reportPath);
   return reportPath;
+}
+
+/**
+ * The job summary is a view of a step that is already done: when its file cannot be written, the
+ * outputs and the JSON report still hold the result, so that is a warning, not a failed step.
+ */
+async function writeSummary(report: StepReport, title: string | undefined, environment: NodeJS.ProcessEnv, reportPath: string): Promise<void> {
+  try {
+    await core.summary.addRaw(renderSummary(report, { title })).write();
+  } catch (error) {
+    core.summary.emptyBuffer();
+    const file = environment.GITHUB_STEP_SUMMARY === undefined ? 'GITHUB_STEP_SUMMARY is not set' : `GITHUB_STEP_SUMMARY is ${environment.GITHUB_STEP_SUMMARY}`;
+    logWarning(
+      `the job summary was not written (${file}; ${errorMessage(error)}): the step's outputs and the JSON report at ${reportPath} are complete; ` +
+        'check that the runner gives this step a writable summary file',
+    );
+  }
 }
 
 /** Until there is a report, `hit` still says something: a failed step did not restore. */

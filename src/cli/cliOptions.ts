@@ -1,12 +1,14 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../core/errors.js';
 import { planScope } from '../engine/githubScope.js';
 import { type StepContext } from '../engine/stepContext.js';
 import { defaultConcurrency, type SavePolicy, savePolicies, type StepDefinition } from '../engine/stepDefinition.js';
 import { openRemote } from '../remote/openRemote.js';
 import { logProgress, terminalProgress } from '../report/progressDisplay.js';
+import { parseOptions } from './parseOptions.js';
+import { writeLines } from './terminalOutput.js';
 
 const stepOptionSpecs = {
   deps: { type: 'string', multiple: true, default: [] as string[] },
@@ -30,12 +32,8 @@ const stepOptionSpecs = {
 
 export type StepOptions = ReturnType<typeof parseStepOptions>;
 
-export function parseStepOptions(args: string[]) {
-  try {
-    return parseArgs({ args, options: stepOptionSpecs, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}: see --help`);
-  }
+export function parseStepOptions(args: string[], command: string) {
+  return parseOptions(args, stepOptionSpecs, command);
 }
 
 export function stepDefinition(options: StepOptions, command: string[]): StepDefinition {
@@ -63,7 +61,9 @@ export async function stepContext(options: StepOptions, workingDirectory: string
     concurrency: values.concurrency === undefined ? defaultConcurrency : wholeNumber('--concurrency', values.concurrency, 256),
     failOnCacheError: values['fail-on-cache-error'],
     environment,
-    progress: process.stderr.isTTY ? terminalProgress(process.stderr) : logProgress((line) => process.stderr.write(`stoat: ${line}\n`)),
+    // Under --json, standard output carries the report alone.
+    commandOutput: values.json ? 'stderr' : 'stdout',
+    progress: process.stderr.isTTY ? terminalProgress(process.stderr) : logProgress((line) => writeLines(process.stderr, [`stoat: ${line}`])),
   };
 }
 

@@ -1,7 +1,7 @@
 import { type StepReport } from '../core/stepReport.js';
 
-/** What a command hands back to be printed: a step report, plain text, or a help page. */
+/** What a command hands back to be printed: a step report, lines of text, or a help page. */
 export type CommandOutcome =
   | { report: StepReport; json: boolean; exitCode: number }
-  | { text: string; exitCode: number }
+  | { lines: string[]; exitCode: number }
   | { help: string };

@@ -10,7 +10,7 @@ import { type CommandOutcome } from './commandOutcome.js';
 /** `stoat exec [options] -- CMD...` */
 export async function execCommand(args: string[]): Promise<CommandOutcome> {
   const separator = args.indexOf('--');
-  const options = parseStepOptions(separator === -1 ? args : args.slice(0, separator));
+  const options = parseStepOptions(separator === -1 ? args : args.slice(0, separator), 'exec');
   if (options.values.help) return { help: 'exec' };
   const words = separator === -1 ? [] : args.slice(separator + 1);
   if (words.length === 0) throw new UsageError('stoat exec needs the command after "--", as in: stoat exec --outputs out/ -- make out');
@@ -23,7 +23,7 @@ export async function execCommand(args: string[]): Promise<CommandOutcome> {
 
 /** `stoat restore [options] --command STR` */
 export async function restoreCommand(args: string[]): Promise<CommandOutcome> {
-  const options = parseStepOptions(args);
+  const options = parseStepOptions(args, 'restore');
   if (options.values.help) return { help: 'restore' };
   const definition = stepDefinition(options, [requiredCommand(options, 'restore')]);
   const report = await restoreOnly(definition, await stepContext(options, definition.workingDirectory, process.env));
@@ -32,7 +32,7 @@ export async function restoreCommand(args: string[]): Promise<CommandOutcome> {
 
 /** `stoat save [options] --command STR` */
 export async function saveCommand(args: string[]): Promise<CommandOutcome> {
-  const options = parseStepOptions(args);
+  const options = parseStepOptions(args, 'save');
   if (options.values.help) return { help: 'save' };
   const definition = stepDefinition(options, [requiredCommand(options, 'save')]);
   const report: StepReport = await saveOnly(definition, await stepContext(options, definition.workingDirectory, process.env), { policy: savePolicy(options), runMs: null });

@@ -8,8 +8,9 @@ const stepOptions = `Step options:
 Remote options:
   --remote URL           s3://bucket/prefix, file:///path or a directory
                          (default: $STOAT_REMOTE, else $XDG_CACHE_HOME/stoat or ~/.cache/stoat)
-  --scope NAME           the scope to write and read first (default: local;
-                         on GitHub Actions, derived from the event)
+  --scope NAME           the scope to write and read first (default: local; on GitHub
+                         Actions the event's scope, and NAME only a sub-scope of it: gpu
+                         writes pr-7@gpu on pull request 7, never trusted or another scope)
   --s3-endpoint URL      an S3-compatible server (default: AWS, or $AWS_ENDPOINT_URL_S3)
   --s3-region REGION     (default: $AWS_REGION, else us-east-1)
   --s3-force-path-style  address buckets by path (default for custom endpoints)
@@ -19,7 +20,8 @@ Remote options:
   --fail-on-cache-error  fail when the remote fails, instead of running as on a miss
 
 Output options:
-  --json                 print the JSON report on standard output
+  --json                 print the JSON report on standard output, alone: the
+                         command's own output goes to standard error
   --help`;
 
 export const helpTexts: Record<string, string> = {

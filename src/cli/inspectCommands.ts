@@ -1,9 +1,10 @@
-import { parseArgs } from 'node:util';
 import { UsageError } from '../core/errors.js';
 import { isSameTree } from '../core/treeDifference.js';
 import { hashInputs } from '../engine/hashInputs.js';
 import { verifyOutput } from '../engine/verifyOutput.js';
 import { type CommandOutcome } from './commandOutcome.js';
+import { parseOptions } from './parseOptions.js';
+import { jsonLines } from './terminalOutput.js';
 
 /** `stoat hash [--json] PATH...` */
 export async function hashCommand(args: string[]): Promise<CommandOutcome> {
@@ -11,8 +12,8 @@ export async function hashCommand(args: string[]): Promise<CommandOutcome> {
   if (values.help) return { help: 'hash' };
   if (positionals.length === 0) throw new UsageError('stoat hash needs at least one PATH: a file, directory or glob');
   const inputs = await hashInputs(process.cwd(), positionals);
-  if (values.json) return { text: JSON.stringify(inputs, null, 2), exitCode: 0 };
-  return { text: inputs.map((input) => `${input.md5}  ${input.sha1}  ${input.sha256}  ${input.size}  ${input.path}`).join('\n'), exitCode: 0 };
+  if (values.json) return { lines: jsonLines(inputs), exitCode: 0 };
+  return { lines: inputs.map((input) => `${input.md5}  ${input.sha1}  ${input.sha256}  ${input.size}  ${input.path}`), exitCode: 0 };
 }
 
 /** `stoat verify PATH MANIFEST` */
@@ -24,7 +25,7 @@ export async function verifyCommand(args: string[]): Promise<CommandOutcome> {
   const exitCode = isSameTree(verification) ? 0 : 1;
   if (values.json) {
     const { added, removed, modified, tree } = verification;
-    return { text: JSON.stringify({ match: exitCode === 0, tree, expected_tree: verification.manifest.tree, added, removed, modified }, null, 2), exitCode };
+    return { lines: jsonLines({ match: exitCode === 0, tree, expected_tree: verification.manifest.tree, added, removed, modified }), exitCode };
   }
   const lines = [
     ...verification.added.map((path) => `added     ${path}`),
@@ -33,13 +34,9 @@ export async function verifyCommand(args: string[]): Promise<CommandOutcome> {
   ];
   const counts = `${verification.added.length} added, ${verification.removed.length} removed, ${verification.modified.length} modified`;
   lines.push(exitCode === 0 ? `${positionals[0]} matches the manifest (tree ${verification.tree})` : `${positionals[0]} differs from the manifest: ${counts}`);
-  return { text: lines.join('\n'), exitCode };
+  return { lines, exitCode };
 }
 
 function parse(args: string[], name: string) {
-  try {
-    return parseArgs({ args, options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}: see stoat ${name} --help`);
-  }
+  return parseOptions(args, { json: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } }, name);
 }

@@ -1,11 +1,13 @@
 import { errorMessage, UsageError } from '../core/errors.js';
 import { closeHashPool } from '../core/hashPool.js';
+import { stackFrames } from '../core/stackFrames.js';
 import { CacheFailure } from '../engine/cacheFailure.js';
-import { renderText } from '../report/terminalSummary.js';
+import { renderTextLines } from '../report/terminalSummary.js';
 import { type CommandOutcome } from './commandOutcome.js';
 import { execCommand, restoreCommand, saveCommand } from './execCommand.js';
 import { helpTexts } from './helpText.js';
 import { hashCommand, verifyCommand } from './inspectCommands.js';
+import { jsonLines, writeLines } from './terminalOutput.js';
 import packageJson from '../../package.json' with { type: 'json' };
 
 const commands: Record<string, (args: string[]) => Promise<CommandOutcome>> = {
@@ -16,20 +18,23 @@ const commands: Record<string, (args: string[]) => Promise<CommandOutcome>> = {
   verify: verifyCommand,
 };
 
-/** Exit codes: 0 done, 1 a difference or a remote failure under --fail-on-cache-error, 2 bad usage; exec passes on a failing command's code. */
+/**
+ * Exit codes: 0 done, 1 a difference or a remote failure under --fail-on-cache-error, 2 bad usage;
+ * exec passes on a failing command's code. Everything is written through writeLines.
+ */
 export async function runCli(args: string[]): Promise<number> {
   const [name, ...rest] = args;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(`${helpTexts.stoat}\n`);
+    writeLines(process.stdout, helpTexts.stoat!.split('\n'));
     return name === undefined ? 2 : 0;
   }
   if (name === '--version' || name === '-V') {
-    process.stdout.write(`${packageJson.version}\n`);
+    writeLines(process.stdout, [packageJson.version]);
     return 0;
   }
   const command = commands[name];
   if (command === undefined) {
-    process.stderr.write(`stoat: unknown command "${name}": use exec, restore, save, hash or verify (see stoat --help)\n`);
+    writeLines(process.stderr, [`stoat: unknown command "${name}": use exec, restore, save, hash or verify (see stoat --help)`]);
     return 2;
   }
   try {
@@ -44,24 +49,24 @@ async function runCommand(name: string, command: (args: string[]) => Promise<Com
   try {
     return print(await command(rest));
   } catch (error) {
-    process.stderr.write(`stoat ${name}: ${errorMessage(error)}\n`);
+    writeLines(process.stderr, [`stoat ${name}: ${errorMessage(error)}`]);
     if (error instanceof UsageError) return 2;
-    if (!(error instanceof CacheFailure) && error instanceof Error && error.stack !== undefined) process.stderr.write(`${error.stack}\n`);
+    if (!(error instanceof CacheFailure) && error instanceof Error) writeLines(process.stderr, stackFrames(error));
     return 1;
   }
 }
 
 function print(outcome: CommandOutcome): number {
   if ('help' in outcome) {
-    process.stdout.write(`${helpTexts[outcome.help]}\n`);
+    writeLines(process.stdout, helpTexts[outcome.help]!.split('\n'));
     return 0;
   }
-  if ('text' in outcome) {
-    if (outcome.text !== '') process.stdout.write(`${outcome.text}\n`);
+  if ('lines' in outcome) {
+    writeLines(process.stdout, outcome.lines);
     return outcome.exitCode;
   }
-  for (const warning of outcome.report.warnings) process.stderr.write(`stoat: warning: ${warning}\n`);
-  process.stderr.write(`${renderText(outcome.report)}\n`);
-  if (outcome.json) process.stdout.write(`${JSON.stringify(outcome.report, null, 2)}\n`);
+  writeLines(process.stderr, outcome.report.warnings.map((warning) => `stoat: warning: ${warning}`));
+  writeLines(process.stderr, renderTextLines(outcome.report));
+  if (outcome.json) writeLines(process.stdout, jsonLines(outcome.report));
   return outcome.exitCode;
 }

@@ -23,6 +23,25 @@ export class RemoteError extends Error {
   }
 }
 
+/**
+ * A file's bytes are not those it was hashed as: something wrote to it between hashing and sending.
+ * Nothing is stored under the hash's name, so no object can hold bytes other than its name says.
+ */
+export class SourceChangedError extends UsageError {
+  override name = 'SourceChangedError';
+  constructor(readonly file: string) {
+    super(`${file} changed while it was being sent`);
+  }
+}
+
+/**
+ * This machine's disk refused a write while restoring (full, read-only, no permission, a name too
+ * long for this file system): neither the remote's failure nor damage in what it holds.
+ */
+export class LocalFileError extends Error {
+  override name = 'LocalFileError';
+}
+
 /** The remote is set up wrongly (a bucket that does not exist): no retry or fallback can help. */
 export class RemoteConfigurationError extends UsageError {
   override name = 'RemoteConfigurationError';

@@ -1,9 +1,14 @@
 import { basename } from 'node:path';
 import { lstat } from 'node:fs/promises';
+import { isDynamicPattern } from 'tinyglobby';
 import { type DeclaredPath } from './declaredPath.js';
 import { UsageError } from './errors.js';
+import { isNameTooLong, pathLimitExplanation, shortenedPath } from './pathLimit.js';
+import { printable } from './printable.js';
+import { checkSavableNames } from './savableNames.js';
 import { sha256OfFiles } from './sha256OfFiles.js';
 import { treeHash, type TreeEntry } from './treeHash.js';
+import { findUndecodablePath, undecodableNameError } from './undecodableNames.js';
 import { walkFiles } from './walkFiles.js';
 
 export interface SnapshotFile extends TreeEntry {
@@ -19,12 +24,17 @@ export interface OutputSnapshot {
   bytes: number;
 }
 
+/**
+ * Lists and hashes an output. Its file names are checked against the rule every restore applies
+ * before any file is read: an output no restore accepts is refused instead of saved.
+ */
 export async function snapshotOutput(declared: DeclaredPath): Promise<OutputSnapshot> {
-  const what = `output "${declared.relative}"`;
-  const status = await lstat(declared.absolute).catch(() => undefined);
-  if (status === undefined) {
-    throw new UsageError(`${what} was not produced: the command must create it, or remove it from outputs`);
-  }
+  const what = `output "${printable(shortenedPath(declared.relative))}"`;
+  const status = await lstat(declared.absolute).catch((error: unknown) => {
+    if (isNameTooLong(error)) throw new UsageError(`${what} is too long: ${pathLimitExplanation(declared.absolute)}`);
+    return undefined;
+  });
+  if (status === undefined) throw notProducedError(declared, what);
   let kind: 'dir' | 'file';
   let found: { path: string; absolute: string; mode: number }[];
   if (status.isFile()) {
@@ -36,6 +46,7 @@ export async function snapshotOutput(declared: DeclaredPath): Promise<OutputSnap
   } else {
     throw new UsageError(`${what} is not a regular file or directory (a symbolic link, socket or device): outputs must be files or directories`);
   }
+  checkSavableNames(what, found.map((file) => file.path));
   const digests = await sha256OfFiles(found.map((file) => file.absolute));
   const files = found.map((file, index) => ({ path: file.path, absolute: file.absolute, size: digests[index]!.size, sha256: digests[index]!.sha256, mode: file.mode }));
   return {
@@ -45,4 +56,24 @@ export async function snapshotOutput(declared: DeclaredPath): Promise<OutputSnap
     tree: treeHash(files),
     bytes: files.reduce((total, file) => total + file.size, 0),
   };
+}
+
+/** Why an output is missing, when there is more to say than that the command did not write it. */
+function notProducedError(declared: DeclaredPath, what: string): UsageError {
+  // The working directory the declared path was resolved against: `absolute` ends with `relative`.
+  if (declared.absolute.endsWith(declared.relative)) {
+    const root = declared.absolute.slice(0, declared.absolute.length - declared.relative.length);
+    const undecodable = findUndecodablePath(root, declared.relative);
+    if (undecodable !== undefined) return undecodableNameError(`${what} names`, undecodable);
+  }
+  if (isDynamicPattern(declared.relative)) return globOutputError(declared.relative, what);
+  return new UsageError(`${what} was not produced: the command must create it, or remove it from outputs`);
+}
+
+/** `out/*.txt` as an output: outputs are saved and restored whole, by path, so a glob names nothing. */
+function globOutputError(pattern: string, what: string): UsageError {
+  const segments = pattern.split('/');
+  const folder = segments.slice(0, segments.findIndex((segment) => isDynamicPattern(segment))).join('/');
+  const instead = folder === '' ? 'declare each file, or have the command write them into a folder and declare that folder' : `declare the folder "${printable(folder)}" instead`;
+  return new UsageError(`${what} does not exist, and outputs are paths of files or folders, not globs: ${instead}`);
 }

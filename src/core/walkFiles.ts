@@ -1,8 +1,13 @@
 import { lstatSync, realpathSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { compareStrings } from './commandKey.js';
+import { toPosix } from './declaredPath.js';
 import { UsageError } from './errors.js';
+import { isNameTooLong, pathLimitExplanation, shortenedPath } from './pathLimit.js';
+import { printable } from './printable.js';
+import { isStagingName } from './stagingName.js';
+import { findUndecodableName, replacementCharacter, undecodableNameError } from './undecodableNames.js';
 
 export interface WalkedFile {
   /** Relative to the walked directory, `/`-separated. */
@@ -23,7 +28,15 @@ export interface WalkOptions {
 export async function walkFiles(directory: string, options: WalkOptions): Promise<WalkedFile[]> {
   const files: WalkedFile[] = [];
   const visited = new Set<string>([realpathSync.native(directory)]);
-  await walkInto(directory, '', options, visited, files);
+  try {
+    await walkInto(directory, '', options, visited, files);
+  } catch (error) {
+    if (!isNameTooLong(error)) throw error;
+    // A tree nested deeper than the system can name: refused by name instead of failing half-way.
+    const absolute = (error as NodeJS.ErrnoException).path ?? directory;
+    const path = printable(shortenedPath(toPosix(relative(directory, absolute))));
+    throw new UsageError(`${options.what} contains ${path}, whose path is too long: ${pathLimitExplanation(absolute)}`);
+  }
   return files.sort((a, b) => compareStrings(a.path, b.path));
 }
 
@@ -34,18 +47,25 @@ export async function walkFiles(directory: string, options: WalkOptions): Promis
  */
 async function walkInto(directory: string, prefix: string, options: WalkOptions, visited: Set<string>, files: WalkedFile[]): Promise<void> {
   const entries = await readdir(directory);
+  let namesChecked = false;
   for (const name of entries) {
+    if (!namesChecked && name.includes(replacementCharacter)) {
+      namesChecked = true;
+      refuseUndecodableNames(directory, prefix, options);
+    }
+    // A restore in progress (or one killed) builds an output there: none of it is the workspace's.
+    if (isStagingName(name)) continue;
     const absolute = join(directory, name);
     const path = prefix === '' ? name : `${prefix}/${name}`;
     let status = lstatSync(absolute);
     if (status.isSymbolicLink()) {
       if (!options.followSymbolicLinks) {
-        throw new UsageError(`${options.what} contains a symbolic link at ${path}: outputs must be regular files and directories; copy the target instead`);
+        throw new UsageError(`${options.what} contains a symbolic link at ${printable(path)}: outputs must be regular files and directories; copy the target instead`);
       }
       try {
         status = statSync(absolute);
       } catch {
-        throw new UsageError(`${options.what} contains a broken symbolic link at ${path}: remove it or fix its target`);
+        throw new UsageError(`${options.what} contains a broken symbolic link at ${printable(path)}: remove it or fix its target`);
       }
       if (status.isDirectory()) {
         const real = realpathSync.native(absolute);
@@ -56,6 +76,13 @@ async function walkInto(directory: string, prefix: string, options: WalkOptions,
     if (status.isDirectory()) await walkInto(absolute, path, options, visited, files);
     // Permission bits only: setuid, setgid and sticky bits are not part of what an output is.
     else if (status.isFile()) files.push({ path, absolute, size: status.size, mode: status.mode & 0o777 });
-    else throw new UsageError(`${options.what} contains ${path}, which is not a regular file (a socket, device or pipe): remove it`);
+    else throw new UsageError(`${options.what} contains ${printable(path)}, which is not a regular file (a socket, device or pipe): remove it`);
   }
+}
+
+/** A name read as text holds U+FFFD: read the folder again as bytes to tell a name that is not UTF-8 from one that holds U+FFFD. */
+function refuseUndecodableNames(directory: string, prefix: string, options: WalkOptions): void {
+  const undecodable = findUndecodableName(directory);
+  if (undecodable === undefined) return;
+  throw undecodableNameError(`${options.what} contains`, prefix === '' ? undecodable : `${printable(prefix)}/${undecodable}`);
 }

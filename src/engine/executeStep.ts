@@ -12,7 +12,7 @@ export async function executeStep(definition: StepDefinition, context: StepConte
   const restored = await restoreStep(prepared, context);
   if (restored.status === 'hit') return restored;
   const started = performance.now();
-  const exitCode = await runScript(definition.command, definition.workingDirectory, context.environment);
+  const exitCode = await runScript(definition.command, definition.workingDirectory, context.environment, context.commandOutput);
   const runMs = performance.now() - started;
   const ran: StepReport = { ...restored, ran: true, exit_code: exitCode, durations_ms: { ...restored.durations_ms, run: Math.round(runMs) } };
   if (exitCode !== 0) return { ...ran, save: `skipped: the command failed with exit code ${exitCode}` };

@@ -1,20 +1,27 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../core/errors.js';
-import { type GitHubRunFacts, planExplicitScope, planGitHubScope, type ScopePlan } from '../core/scope.js';
+import { type GitHubRunFacts, planExplicitScope, planGitHubScope, planRequestedScope, type ScopePlan } from '../core/scope.js';
 
 export interface ScopeChoice {
-  /** An explicit scope wins over everything. */
+  /** The `scope` input or `--scope`: on GitHub Actions only a sub-scope of the event's scope. */
   scope?: string;
   trustedRefs: readonly string[];
   /** The scope outside GitHub Actions (`local` for the CLI). */
   fallback: string;
 }
 
-/** The scope plan for this run: explicit, derived from the GitHub event, or the fallback. */
+/**
+ * The scope plan for this run. On GitHub Actions the event decides it, whatever the inputs say: an
+ * explicit scope only narrows it to a sub-scope, and a fork stays a fork. Elsewhere (a laptop) there
+ * is no event, and an explicit scope is taken as given.
+ */
 export function planScope(environment: NodeJS.ProcessEnv, choice: ScopeChoice): ScopePlan {
-  if (choice.scope !== undefined && choice.scope !== '') return planExplicitScope(choice.scope, 'set explicitly');
-  if (environment.GITHUB_ACTIONS !== 'true') return planExplicitScope(choice.fallback, 'not running on GitHub Actions');
-  return planGitHubScope(readGitHubRunFacts(environment, choice.trustedRefs));
+  const requested = choice.scope?.trim() ?? '';
+  if (environment.GITHUB_ACTIONS !== 'true') {
+    return requested === '' ? planExplicitScope(choice.fallback, 'not running on GitHub Actions') : planExplicitScope(requested, 'set explicitly');
+  }
+  const plan = planGitHubScope(readGitHubRunFacts(environment, choice.trustedRefs));
+  return requested === '' ? plan : planRequestedScope(plan, requested);
 }
 
 export function readGitHubRunFacts(environment: NodeJS.ProcessEnv, trustedRefs: readonly string[]): GitHubRunFacts {

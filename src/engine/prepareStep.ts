@@ -1,6 +1,7 @@
 import { commandKey } from '../core/commandKey.js';
 import { type DeclaredPath, resolveDeclaredPath } from '../core/declaredPath.js';
 import { UsageError } from '../core/errors.js';
+import { printable } from '../core/printable.js';
 import { type InputReport } from '../core/stepReport.js';
 import { hashInputs } from './hashInputs.js';
 import { type StepDefinition } from './stepDefinition.js';
@@ -12,6 +13,8 @@ export interface PreparedStep {
   outputs: DeclaredPath[];
   inputs: InputReport[];
   hashMs: number;
+  /** Problems with the declaration that do not stop the step, for the report. */
+  warnings: string[];
 }
 
 const envNamePattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -35,7 +38,29 @@ export async function prepareStep(definition: StepDefinition, environment: NodeJ
     extra: definition.keyExtra,
     outputs: outputs.map((output) => output.relative),
   });
-  return { definition, key, outputs, inputs, hashMs: performance.now() - started };
+  const warnings = outputsAmongDeps(definition, outputs, inputs);
+  return { definition, key, outputs, inputs, hashMs: performance.now() - started, warnings };
+}
+
+/**
+ * An output that is also a dep changes the key each time the command writes it, so the step can
+ * never hit: the declared deps (which may not exist before the first run) and the expanded files
+ * (which catch a glob that reaches into an output) are both compared with the outputs.
+ */
+function outputsAmongDeps(definition: StepDefinition, outputs: readonly DeclaredPath[], inputs: readonly InputReport[]): string[] {
+  const deps = definition.deps.map((entry) => resolveDeclaredPath(definition.workingDirectory, entry, 'dep').relative);
+  const warnings: string[] = [];
+  for (const output of outputs.map((declared) => declared.relative)) {
+    const inside = (path: string): boolean => path === output || path.startsWith(`${output}/`);
+    const dep = deps.find((path) => inside(path) || output.startsWith(`${path}/`)) ?? inputs.find((input) => inside(input.path))?.path;
+    if (dep === undefined) continue;
+    const how = dep === output ? 'is also a dep' : output.startsWith(`${dep}/`) ? `is inside dep "${printable(dep)}"` : `holds dep "${printable(dep)}"`;
+    warnings.push(
+      `output "${printable(output)}" ${how}: the command changes it, so the key changes with every run and the step never hits; ` +
+        'remove it from the deps, or move the output out of the dep',
+    );
+  }
+  return warnings;
 }
 
 /** Two outputs that overlap would be saved twice and restored over each other. */

@@ -1,4 +1,4 @@
-import { errorMessage, IntegrityError, ObjectMissingError, RemoteError } from '../core/errors.js';
+import { errorMessage, IntegrityError, LocalFileError, ObjectMissingError, RemoteError } from '../core/errors.js';
 import { type StepReport } from '../core/stepReport.js';
 import { findResult } from '../store/findResult.js';
 import { restoreOutputs } from '../store/restoreOutputs.js';
@@ -23,7 +23,7 @@ export function startReport(prepared: PreparedStep, context: StepContext): StepR
     inputs: prepared.inputs,
     outputs: prepared.outputs.map((output) => ({ path: output.relative, status: 'not-saved', tree: null, files: 0, bytes: 0, transferred_bytes: 0, manifest: null })),
     durations_ms: { hash: Math.round(prepared.hashMs), restore: 0, run: 0, save: 0 },
-    warnings: [],
+    warnings: [...prepared.warnings],
     damaged_objects: [],
   };
 }
@@ -71,6 +71,10 @@ export async function restoreStep(prepared: PreparedStep, context: StepContext):
       // A missing object is repaired like a damaged one: the next save writes it again.
       const broken = error instanceof IntegrityError ? error.damagedObject : error.key;
       if (broken !== undefined) report.damaged_objects.push(broken);
+    } else if (error instanceof LocalFileError) {
+      // This machine's disk, not the remote: the step runs as on a miss, and fail-on-cache-error does not apply.
+      report.reason = `the saved result could not be written to this machine's disk: ${errorMessage(error)}`;
+      report.warnings.push(report.reason);
     } else if (error instanceof RemoteError) {
       report.status = 'error';
       report.reason = `the remote failed while restoring: ${error.message}`;

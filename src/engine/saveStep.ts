@@ -1,8 +1,12 @@
-import { resolveDeclaredPath } from '../core/declaredPath.js';
-import { RemoteError } from '../core/errors.js';
+import { dirname } from 'node:path';
+import { type DeclaredPath, resolveDeclaredPath } from '../core/declaredPath.js';
+import { RemoteError, UsageError } from '../core/errors.js';
 import { snapshotOutput } from '../core/outputSnapshot.js';
+import { findOutsideLink } from '../core/outsideLink.js';
+import { printable } from '../core/printable.js';
 import { type StepReport } from '../core/stepReport.js';
 import { saveOutputs } from '../store/saveOutputs.js';
+import { removeStaleStaging } from '../store/staleStaging.js';
 import { CacheFailure } from './cacheFailure.js';
 import { collectProvenance } from './provenance.js';
 import { type StepContext } from './stepContext.js';
@@ -23,14 +27,19 @@ export function reasonNotToSave(report: StepReport, context: StepContext, policy
 }
 
 /**
- * Saves the outputs under the report's key. Every output is found and hashed before the first
- * byte is sent, so an output the command did not produce stops the save with nothing written.
+ * Saves the outputs under the report's key. Every output is found, checked and hashed before the
+ * first byte is sent, so an output the command did not produce, one reached through a link out of
+ * the working directory, or one with names no restore accepts stops the save with nothing written.
  */
 export async function saveStep(definition: StepDefinition, report: StepReport, context: StepContext, options: SaveOptions): Promise<StepReport> {
   const skip = reasonNotToSave(report, context, options.policy);
   if (skip !== undefined) return { ...report, save: skip };
   const started = performance.now();
   const declared = definition.outputs.map((output) => resolveDeclaredPath(definition.workingDirectory, output, 'output'));
+  for (const output of declared) {
+    await refuseOutsideLink(definition.workingDirectory, output);
+    await removeStaleStaging(dirname(output.absolute), output.relative);
+  }
   const snapshots = [];
   for (const output of declared) snapshots.push(await snapshotOutput(output));
   const result: StepReport = { ...report, warnings: [...report.warnings] };
@@ -70,4 +79,22 @@ export async function saveStep(definition: StepDefinition, report: StepReport, c
     result.durations_ms = { ...result.durations_ms, save: Math.round(performance.now() - started) };
   }
   return result;
+}
+
+/**
+ * An output reached through a link that leads out of the working directory would upload files
+ * from elsewhere (`home -> /home/runner`, `outputs: home/.ssh`); restore refuses the same layout.
+ */
+async function refuseOutsideLink(workingDirectory: string, output: DeclaredPath): Promise<void> {
+  const outside = await findOutsideLink(workingDirectory, output.absolute);
+  if (outside === undefined) return;
+  const what = `output "${printable(output.relative)}"`;
+  const where = outside.link === output.relative ? 'is' : `is below ${printable(outside.link)}, which is`;
+  if (outside.target === undefined) {
+    throw new UsageError(`${what} ${where} a symbolic link that cannot be followed (${outside.code}): remove it or fix its target`);
+  }
+  throw new UsageError(
+    `${what} ${where} a symbolic link to ${printable(outside.target)}, outside the working directory ${workingDirectory}: ` +
+      'stoat saves only files inside the working directory; copy the files in, or make the link a real folder',
+  );
 }

@@ -12,4 +12,6 @@ export interface StepContext {
   environment: NodeJS.ProcessEnv;
   /** Where transfers report progress; nothing is shown without it. */
   progress?: TransferProgress;
+  /** Where the command's standard output goes: ours (the default), or our standard error when ours carries a report. */
+  commandOutput?: 'stdout' | 'stderr';
 }

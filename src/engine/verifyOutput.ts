@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { constants, type Stats } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { errorMessage, UsageError } from '../core/errors.js';
 import { type Manifest, parseManifest } from '../core/manifest.js';
@@ -30,9 +31,7 @@ export async function verifyOutput(path: string, manifestPath: string): Promise<
 export async function readManifestFile(manifestPath: string): Promise<Manifest> {
   let text: string;
   try {
-    const buffer = await readFile(manifestPath);
-    if (buffer.length > maximumManifestBytes) throw new Error(`it is larger than ${maximumManifestBytes} bytes`);
-    text = buffer.toString('utf8');
+    text = (await readRegularFile(manifestPath, maximumManifestBytes)).toString('utf8');
   } catch (error) {
     throw new UsageError(`cannot read the manifest ${manifestPath}: ${errorMessage(error)}`);
   }
@@ -49,3 +48,38 @@ export async function readManifestFile(manifestPath: string): Promise<Manifest> 
   }
 }
 
+/**
+ * The bytes of a regular file of at most `largest` bytes. Anything else is refused before a byte is
+ * read: a device such as /dev/zero never ends, and a named pipe would wait for a writer. The file is
+ * opened without blocking (which changes nothing for a regular file) and checked through the open
+ * handle, so what is read is what was checked.
+ */
+async function readRegularFile(path: string, largest: number): Promise<Buffer> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) throw new Error(`it is ${fileKind(stats)}, not a regular file: give the path of a manifest file`);
+    if (stats.size > largest) throw new Error(`it is larger than ${largest} bytes`);
+    const buffer = Buffer.alloc(stats.size + 1);
+    let length = 0;
+    // One byte more than the size, to notice a file that grew after it was checked.
+    while (length < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    if (length > stats.size) throw new Error('it changed while it was read: read it again when nothing writes to it');
+    return buffer.subarray(0, length);
+  } finally {
+    await handle.close();
+  }
+}
+
+function fileKind(stats: Stats): string {
+  if (stats.isDirectory()) return 'a directory';
+  if (stats.isFIFO()) return 'a named pipe';
+  if (stats.isCharacterDevice()) return 'a character device';
+  if (stats.isBlockDevice()) return 'a block device';
+  if (stats.isSocket()) return 'a socket';
+  return 'a special file';
+}

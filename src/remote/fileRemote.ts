@@ -4,8 +4,9 @@ import { dirname, join } from 'node:path';
 import { type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { randomBytes } from 'node:crypto';
-import { ObjectMissingError, RemoteError } from '../core/errors.js';
-import { type ByteRange, type ListedObject, type Remote, sourceLength, type WriteSource } from './remote.js';
+import { ObjectMissingError, RemoteError, SourceChangedError } from '../core/errors.js';
+import { type ByteRange, type FileSource, type ListedObject, type Remote, sourceLength, type WriteSource } from './remote.js';
+import { SentContent } from './sentContent.js';
 
 /** A remote in a directory: on the runner's disk, a mounted volume, or a laptop's cache folder. */
 export class FileRemote implements Remote {
@@ -100,10 +101,11 @@ export class FileRemote implements Remote {
     const temporary = join(dirname(path), `.${randomBytes(8).toString('hex')}.partial`);
     try {
       await mkdir(dirname(path), { recursive: true });
-      if ('file' in source) await pipeline(createReadStream(source.file), createWriteStream(temporary, { flags: 'wx' }));
+      if ('file' in source) await copyChecked(source, temporary);
       else await pipeline([source.bytes], createWriteStream(temporary, { flags: 'wx' }));
       return await commit(temporary, path);
     } catch (error) {
+      if (error instanceof SourceChangedError) throw error;
       throw this.failure(`write ${path}`, error);
     } finally {
       await unlink(temporary).catch(() => undefined);
@@ -114,4 +116,20 @@ export class FileRemote implements Remote {
     const detail = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     return new RemoteError(`could not ${action} (${detail}): check that the remote directory is writable`, this.display, { cause: error });
   }
+}
+
+/** Copies a file source to `temporary`, checking the bytes copied before anything is committed. */
+async function copyChecked(source: FileSource, temporary: string): Promise<void> {
+  const sent = new SentContent(source);
+  await pipeline(
+    createReadStream(source.file, { highWaterMark: 1 << 20 }),
+    async function* (chunks: AsyncIterable<Buffer>) {
+      for await (const chunk of chunks) {
+        sent.add(chunk);
+        yield chunk;
+      }
+    },
+    createWriteStream(temporary, { flags: 'wx' }),
+  );
+  sent.check();
 }

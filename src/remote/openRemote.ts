@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../core/errors.js';
 import { FileRemote } from './fileRemote.js';
+import { ghaNotSupported, mistypedRemote } from './mistypedRemote.js';
 import { type Remote } from './remote.js';
 
 export interface S3Options {
@@ -22,17 +23,17 @@ const bucketPattern = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 export async function openRemote(url: string, baseDirectory: string, s3: S3Options = {}): Promise<Remote> {
   const text = url.trim();
   if (text === '') throw new UsageError(`the remote is empty: give ${supported}`);
+  if (s3.endpoint !== undefined) refuseEndpointCredentials(s3.endpoint.trim());
+  if (credentialsPattern.test(text)) throw credentialsError('remote', text);
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(text)?.[1]?.toLowerCase();
-  if (scheme === undefined) return new FileRemote(isAbsolute(text) ? text : resolve(baseDirectory, text));
-  // `user:secret@` before the bucket, even where the secret holds a `/` that breaks URL parsing.
-  if (/^[^:]+:\/\/[^@]*:[^@]*@/.test(text)) throw credentialsError(text);
+  if (scheme === undefined) return new FileRemote(directoryPath(text, baseDirectory));
   let parsed: URL;
   try {
     parsed = new URL(text);
   } catch {
     throw new UsageError(`remote "${redact(text)}" is not a valid URL: give ${supported}`);
   }
-  if (parsed.username !== '' || parsed.password !== '') throw credentialsError(text);
+  if (parsed.username !== '' || parsed.password !== '') throw credentialsError('remote', text);
   if (scheme === 'file') {
     if (parsed.host !== '') throw new UsageError(`remote "${text}" names host "${parsed.host}": a file URL must be file:///absolute/path`);
     return new FileRemote(fileURLToPath(parsed));
@@ -51,16 +52,46 @@ export async function openRemote(url: string, baseDirectory: string, s3: S3Optio
     const { S3Remote } = await import('./s3Remote.js');
     return new S3Remote({ bucket, prefix: path === '' ? '' : `${path}/`, ...s3 });
   }
+  if (scheme === 'gha') throw new UsageError(`remote "${redact(text)}": ${ghaNotSupported}`);
   throw new UsageError(`remote "${redact(text)}" uses "${scheme}://", which stoat does not support: give ${supported}`);
 }
 
-function credentialsError(text: string): UsageError {
+/** A path, unless it is a mistyped URL or an unexpanded `~` that would quietly become a folder here. */
+function directoryPath(text: string, baseDirectory: string): string {
+  const mistake = mistypedRemote(text);
+  if (mistake !== undefined) throw new UsageError(mistake);
+  return isAbsolute(text) ? text : resolve(baseDirectory, text);
+}
+
+/**
+ * `user:secret@` after a scheme (`s3://`, or a mistyped `s3:/`, `s3//`), even where the secret
+ * holds a `/` that breaks URL parsing.
+ */
+const credentialsPattern = /^[A-Za-z][A-Za-z0-9+.-]*(?::\/*|\/\/+)[^@]*:[^@]*@/;
+
+/** The endpoint is refused on the same terms as the remote: a secret in a URL ends up in logs and workflow files. */
+function refuseEndpointCredentials(endpoint: string): void {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(endpoint);
+  } catch {
+    parsed = undefined;
+  }
+  if (credentialsPattern.test(endpoint) || (parsed !== undefined && (parsed.username !== '' || parsed.password !== ''))) {
+    throw credentialsError('the S3 endpoint', endpoint);
+  }
+}
+
+function credentialsError(what: string, text: string): UsageError {
   return new UsageError(
-    `remote "${redact(text)}" has credentials in it: remove them from the URL and give them as AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or any AWS credential source)`,
+    `${what} "${redact(text)}" has credentials in it: remove them from the URL and give them as AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or any AWS credential source)`,
   );
 }
 
-/** Hides everything between `//` and the last `@`, so a pasted secret (which may hold `/`) never reaches a log. */
+/**
+ * Hides everything between the scheme and the last `@`, so a pasted secret (which may hold `/`)
+ * never reaches a log.
+ */
 function redact(url: string): string {
-  return url.replace(/\/\/.*@/, '//***@');
+  return url.replace(/^([A-Za-z][A-Za-z0-9+.-]*(?::\/*|\/\/+))[\s\S]*@/, '$1***@');
 }

@@ -16,8 +16,18 @@ export interface ListedObject {
   modified: number;
 }
 
-/** The bytes to write: a file on disk (streamed, never held in memory) or a small buffer. */
-export type WriteSource = { file: string; size: number } | { bytes: Uint8Array };
+/**
+ * A file on disk to write as an object. With `sha256`, a backend stores nothing unless the bytes it
+ * sent have exactly that hash and size: the file may have changed since it was hashed.
+ */
+export interface FileSource {
+  file: string;
+  size: number;
+  sha256?: string;
+}
+
+/** The bytes to write: a file on disk (never held whole in memory when large) or a small buffer. */
+export type WriteSource = FileSource | { bytes: Uint8Array; sha256?: string };
 
 /**
  * What every backend offers. Keys are `/`-separated and relative to the remote's root; the layout

@@ -22,8 +22,20 @@ class PhaseCounter {
   /** `restoring 45.2 MiB / 350 MiB, 1203 / 10000 files, 112 MiB/s, about 3.0 s left` */
   describe(): string {
     const rate = this.doneBytes / Math.max(this.elapsedMs / 1000, 0.001);
-    const left = rate > 0 ? `, about ${formatDuration(((this.totalBytes - this.doneBytes) / rate) * 1000)} left` : '';
+    const leftMs = this.estimateLeftMs();
+    const left = leftMs === undefined ? '' : `, about ${formatDuration(leftMs)} left`;
     return `${this.label} ${formatBytes(this.doneBytes)} / ${formatBytes(this.totalBytes)}, ${this.doneFiles} / ${this.totalFiles} files, ${formatBytes(rate)}/s${left}`;
+  }
+
+  /**
+   * The time left at the pace so far, by whichever of bytes and files is less far along: many small
+   * files cost time per file that bytes alone do not show, one large file the other way round.
+   */
+  private estimateLeftMs(): number | undefined {
+    const byBytes = this.totalBytes === 0 ? 1 : this.doneBytes / this.totalBytes;
+    const byFiles = this.totalFiles === 0 ? 1 : this.doneFiles / this.totalFiles;
+    const done = Math.min(byBytes, byFiles, 1);
+    return done > 0 ? (this.elapsedMs * (1 - done)) / done : undefined;
   }
 
   /** `restored 350 MiB in 10000 files in 3.1 s (112 MiB/s)` */

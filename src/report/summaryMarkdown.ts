@@ -1,5 +1,6 @@
 import { type OutputReport, type OutputStatus, type StepReport } from '../core/stepReport.js';
 import { renderInputHashReport } from './inputHashReport.js';
+import { isSaveOnly } from './saveOnlyReport.js';
 import { byteLength, code, escapeText, formatCount, linesBytes, shortenText, takeLinesWithin } from './markdownText.js';
 import { formatBytes, formatDuration } from './units.js';
 
@@ -63,15 +64,22 @@ function verdictBlock(report: StepReport): string {
   return [
     `**${headline(report)}**`,
     '',
-    `- **Reason:** ${report.reason === '' ? '—' : escapeText(report.reason, limits.reasonBytes)}`,
+    `- **Reason:** ${reasonText(report)}`,
     `- **Save:** ${report.save === '' ? '—' : escapeText(report.save, limits.saveBytes)}`,
     `- **Time:** ${durationsText(report)}`,
+    `- **Remote:** ${code(report.remote, limits.remoteBytes)}`,
     `- **Command key:** ${code(report.key, limits.keyBytes)}`,
     `- **Scope written:** ${code(report.scope, limits.scopeBytes)} · **scopes read:** ${scopesText(report.read_scopes)}`,
   ].join('\n');
 }
 
+function reasonText(report: StepReport): string {
+  if (isSaveOnly(report)) return '— (this step only saves: it did not look for a saved result)';
+  return report.reason === '' ? '—' : escapeText(report.reason, limits.reasonBytes);
+}
+
 function headline(report: StepReport): string {
+  if (isSaveOnly(report)) return saveOnlyHeadline(report);
   if (report.status === 'hit') {
     const scope = code(report.restored_scope ?? 'unknown', limits.scopeBytes);
     return `♻️ Restored from scope ${scope} of ${code(report.remote, limits.remoteBytes)} — the command did not run`;
@@ -81,6 +89,12 @@ function headline(report: StepReport): string {
   }
   const consequence = report.ran ? `the command ran as on a miss (${exitText(report.exit_code)})` : 'nothing was restored and the command did not run';
   return `⚠️ Cache error — ${consequence}`;
+}
+
+function saveOnlyHeadline(report: StepReport): string {
+  if (report.status === 'error') return '⚠️ Cache error — nothing was saved';
+  const saved = report.outputs.some((output) => output.status === 'saved' || output.status === 'already-saved');
+  return saved ? '💾 Saved the outputs of a command that ran before this step' : '⏭️ Nothing was saved';
 }
 
 function exitText(exitCode: number | null): string {

@@ -54,7 +54,9 @@ export async function downloadFiles(remote: Remote, tasks: readonly DownloadTask
     else reads.push({ objectKey: key, offset: 0, length: writer.size, members: [{ offset: 0, writer }], whole: true });
   }
   for (const [sha256, members] of packs) reads.push(...packRanges(packKey(sha256), members, remote));
-  progress.begin('restoring', tasks.reduce((sum, task) => sum + task.file.size, 0), tasks.length);
+  // The bytes that will come over the network: each content once, and the small gaps read through.
+  const bytes = large.reduce((sum, { writer }) => sum + writer.size, 0) + reads.reduce((sum, read) => sum + read.length, 0);
+  progress.begin('restoring', bytes, tasks.length);
   try {
     // Large blobs first: each runs its own parallel parts, and the small reads fill the gaps.
     for (const { key, writer } of large) await downloadInParts(remote, key, writer, concurrency, progress);

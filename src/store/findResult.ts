@@ -57,7 +57,7 @@ export async function findResult(remote: Remote, key: string, outputs: readonly 
       }
       return { manifest: reading.manifest, location: remote.locate(object.key) };
     });
-    const found = newestComplete(read.filter((entry) => entry !== undefined), outputs);
+    const found = newestComplete(read.filter((entry) => entry !== undefined), outputs, unusable);
     if (found !== undefined) return { found: { scope, manifests: found }, reason: '', unusable };
     const refused = unusable.slice(unusableBefore);
     // Why a manifest was refused is the reason a user needs, not only a warning beside it.
@@ -66,7 +66,10 @@ export async function findResult(remote: Remote, key: string, outputs: readonly 
   return { found: undefined, reason: `no saved result for this key: ${notes.join('; ')}`, unusable };
 }
 
-function newestComplete(entries: FoundManifest[], outputs: readonly string[]): Map<string, FoundManifest> | undefined {
+/** A save claiming a time further ahead of this clock than this is not believed to be the newest. */
+const largestClockSkewMs = 24 * 60 * 60 * 1000;
+
+function newestComplete(entries: FoundManifest[], outputs: readonly string[], warnings: string[]): Map<string, FoundManifest> | undefined {
   const saves = new Map<string, Map<string, FoundManifest>>();
   for (const entry of entries) {
     // Every manifest of one save carries the same provenance, so it identifies the save.
@@ -75,10 +78,15 @@ function newestComplete(entries: FoundManifest[], outputs: readonly string[]): M
     saves.get(identity)!.set(entry.manifest.output, entry);
   }
   const complete = [...saves.values()].filter((save) => outputs.every((output) => save.has(output)));
-  complete.sort((a, b) => createdOf(b) - createdOf(a));
-  return complete[0];
-}
-
-function createdOf(save: Map<string, FoundManifest>): number {
-  return Date.parse(save.values().next().value!.manifest.provenance.created);
+  const latest = Date.now() + largestClockSkewMs;
+  const ranked = complete.map((save) => {
+    const first = save.values().next().value!;
+    const created = Date.parse(first.manifest.provenance.created);
+    if (created <= latest) return { save, created };
+    // A time in the future would keep that result the newest for ever, whatever is saved after it.
+    warnings.push(`manifest ${first.location} says it was made at ${first.manifest.provenance.created}, more than a day ahead of this machine's clock: it is used only when no other result is`);
+    return { save, created: Number.NEGATIVE_INFINITY };
+  });
+  ranked.sort((a, b) => b.created - a.created);
+  return ranked[0]?.save;
 }

@@ -1,15 +1,18 @@
 import { createHash, hash as hashOnce, type Hash } from 'node:crypto';
 import { chmodSync, closeSync, copyFileSync, fchmodSync, openSync, writeSync } from 'node:fs';
 import { chmod, copyFile, type FileHandle, open } from 'node:fs/promises';
-import { IntegrityError } from '../core/errors.js';
+import { IntegrityError, LocalFileError } from '../core/errors.js';
 import { type ManifestFile } from '../core/manifest.js';
 
 /** One file to restore: where it goes and who to tell when it is there. */
 export interface DownloadTask {
   file: ManifestFile;
   destination: string;
-  /** Called once the file is written and verified. */
-  done(): void;
+  /**
+   * Called once the file is written and verified: `downloaded` when its bytes came from the remote,
+   * false when it is a copy of another task's file with the same content.
+   */
+  done(downloaded: boolean): void;
 }
 
 /**
@@ -55,6 +58,10 @@ export class MemberWriter {
   /** Appends bytes, hashing them on the way; a small file's are kept until `finish` writes them whole. */
   async write(bytes: Uint8Array): Promise<void> {
     if (bytes.length > this.remaining) throw this.tooLong();
+    await this.onDisk(() => this.append(bytes));
+  }
+
+  private async append(bytes: Uint8Array): Promise<void> {
     if (this.size <= wholeWriteLimit) {
       this.gathered ??= Buffer.allocUnsafe(this.size);
       this.gathered.set(bytes, this.received);
@@ -76,15 +83,19 @@ export class MemberWriter {
     // Parts land in any order, and a part tried again writes its bytes again: the furthest byte
     // written is what counts, and the caller's hash of the whole file checks the rest.
     this.received = Math.max(this.received, position + bytes.length);
-    await writeFully(this.handle!, bytes, position);
+    await this.onDisk(() => writeFully(this.handle!, bytes, position));
   }
 
   /** Creates the destination: parts written at once must not race to create it. */
   async open(): Promise<void> {
-    await this.opened();
+    await this.onDisk(() => this.opened());
   }
 
   async finish(): Promise<void> {
+    await this.onDisk(() => this.finishEither());
+  }
+
+  private async finishEither(): Promise<void> {
     if (this.size <= wholeWriteLimit) {
       this.finishWhole();
       return;
@@ -97,14 +108,18 @@ export class MemberWriter {
 
   /** Checks the size and the sha256 the caller computed over the written file, then settles every task. */
   async finishHashed(sha256: string): Promise<void> {
+    await this.onDisk(() => this.settleHashed(sha256));
+  }
+
+  private async settleHashed(sha256: string): Promise<void> {
     const first = this.tasks[0]!;
     await (await this.opened()).close();
     this.handle = undefined;
     this.check(sha256);
-    await settle(first);
+    await settle(first, true);
     for (const task of this.tasks.slice(1)) {
       await copyFile(first.destination, task.destination);
-      await settle(task);
+      await settle(task, false);
     }
   }
 
@@ -125,7 +140,20 @@ export class MemberWriter {
       copyFileSync(first.destination, task.destination);
       chmodSync(task.destination, task.file.mode);
     }
-    for (const task of this.tasks) task.done();
+    for (const [index, task] of this.tasks.entries()) task.done(index === 0);
+  }
+
+  /**
+   * Runs a step that writes to the disk: a failure there (a full disk, a read-only folder) is this
+   * machine's, said as such, and never taken for the remote breaking off or for damage.
+   */
+  private async onDisk<T>(step: () => Promise<T> | T): Promise<T> {
+    try {
+      return await step();
+    } catch (error) {
+      if (error instanceof IntegrityError || typeof (error as NodeJS.ErrnoException).code !== 'string') throw error;
+      throw new LocalFileError(`could not write ${this.destination}: ${(error as Error).message}`, { cause: error });
+    }
   }
 
   private async opened(): Promise<FileHandle> {
@@ -162,7 +190,7 @@ async function writeFully(handle: FileHandle, bytes: Uint8Array, position: numbe
   }
 }
 
-async function settle(task: DownloadTask): Promise<void> {
+async function settle(task: DownloadTask, downloaded: boolean): Promise<void> {
   await chmod(task.destination, task.file.mode);
-  task.done();
+  task.done(downloaded);
 }

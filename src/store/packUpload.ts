@@ -2,10 +2,10 @@ import { createHash, hash } from 'node:crypto';
 import { readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { UsageError } from '../core/errors.js';
 import { closeDescriptor, fillSync, openSyncForReading } from '../core/hashFileAccess.js';
 import { type SnapshotFile } from '../core/outputSnapshot.js';
 import { type Remote } from '../remote/remote.js';
+import { changedWhileSaving } from './changedWhileSaving.js';
 import { packKey } from './layout.js';
 
 export interface UploadedPack {
@@ -43,7 +43,7 @@ export async function uploadPack(remote: Remote, output: string, members: readon
     const complete = member.size > synchronousMemberLimit ? await readLarge(member, target) : readSmall(member, target);
     // One-shot hashing: no hash object per member for the garbage collector to find later.
     if (!complete || hash('sha256', target) !== member.sha256) {
-      throw new UsageError(`output "${output}" changed while it was being saved (${member.path}): run the step again once nothing writes to it`);
+      throw changedWhileSaving(output, member.path);
     }
     sinceTurn += member.size;
     if (sinceTurn >= bytesBetweenTurns) {
@@ -55,8 +55,8 @@ export async function uploadPack(remote: Remote, output: string, members: readon
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const key = packKey(sha256);
   let written = true;
-  if (damaged.has(key)) await remote.replace(key, { bytes });
-  else written = await remote.writeIfAbsent(key, { bytes }, true);
+  if (damaged.has(key)) await remote.replace(key, { bytes, sha256 });
+  else written = await remote.writeIfAbsent(key, { bytes, sha256 }, true);
   return { sha256, offsets, written };
 }
 

@@ -1,16 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { lstat, mkdir, realpath, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join, sep } from 'node:path';
+import { hostname } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { type DeclaredPath } from '../core/declaredPath.js';
-import { IntegrityError } from '../core/errors.js';
+import { IntegrityError, LocalFileError } from '../core/errors.js';
 import { type ManifestFile } from '../core/manifest.js';
+import { findOutsideLink } from '../core/outsideLink.js';
+import { stagingName } from '../core/stagingName.js';
 import { type TransferProgress } from '../core/transferProgress.js';
 import { type Remote } from '../remote/remote.js';
 import { downloadFiles } from './downloadFiles.js';
 import { type FoundResult } from './findResult.js';
 import { type DownloadTask } from './memberWriter.js';
 import { reusePresentFiles, type StagingOutput } from './presentFiles.js';
+import { removeStaleStaging } from './staleStaging.js';
 
 export interface RestoreRequest {
   remote: Remote;
@@ -50,7 +54,8 @@ export async function restoreOutputs(request: RestoreRequest): Promise<RestoredO
       await checkInside(request.workingDirectory, parent, declared.relative);
       const created = await mkdir(parent, { recursive: true });
       if (created !== undefined) createdParents.push(created);
-      const staging = join(parent, `.stoat-staging-${randomBytes(6).toString('hex')}`);
+      await removeStaleStaging(parent, declared.relative);
+      const staging = join(parent, stagingName(declared.relative, hostname(), process.pid, randomBytes(6).toString('hex')));
       await mkdir(staging);
       const { manifest, location } = request.found.manifests.get(declared.relative)!;
       const realTarget = join(await realpath(parent), basename(declared.absolute));
@@ -81,18 +86,15 @@ export async function restoreOutputs(request: RestoreRequest): Promise<RestoredO
 
 /**
  * Refuses an output whose parent folder resolves outside the working directory: a symbolic link
- * planted in the workspace must not redirect a restore onto other files.
+ * planted in the workspace must not redirect a restore onto other files. Save applies the same rule.
  */
 async function checkInside(workingDirectory: string, parent: string, output: string): Promise<void> {
-  const root = await realpath(workingDirectory);
-  let existing = parent;
-  while (!(await lstat(existing).then(() => true, () => false))) existing = dirname(existing);
-  const real = await realpath(existing).catch((error: NodeJS.ErrnoException) => {
-    throw new IntegrityError(`output "${output}" is below ${existing}, a broken or looping symbolic link (${error.code}): remove it`);
-  });
-  if (real !== root && !real.startsWith(root + sep)) {
-    throw new IntegrityError(`output "${output}" would be written through a symbolic link to ${real}, outside the working directory`);
+  const outside = await findOutsideLink(workingDirectory, parent);
+  if (outside === undefined) return;
+  if (outside.target === undefined) {
+    throw new IntegrityError(`output "${output}" is below ${outside.link}, a broken or looping symbolic link (${outside.code}): remove it`);
   }
+  throw new IntegrityError(`output "${output}" would be written through a symbolic link to ${outside.target}, outside the working directory`);
 }
 
 /**
@@ -103,7 +105,7 @@ async function checkInside(workingDirectory: string, parent: string, output: str
 function asRestoreRefusal(error: unknown): unknown {
   // Only file system errors name a path; a connection reset mid-download is the remote's failure.
   if (error instanceof IntegrityError || typeof (error as NodeJS.ErrnoException).path !== 'string') return error;
-  return new IntegrityError(`the saved files cannot be written here: ${(error as Error).message}`);
+  return new LocalFileError(`the saved files cannot be written here: ${(error as Error).message}`, { cause: error });
 }
 
 /** Every folder the output's files go in, made once each before any file is written. */
@@ -127,8 +129,9 @@ class StagedFile implements DownloadTask {
     return join(this.output.staging, this.file.path);
   }
 
-  done(): void {
-    this.output.transferredBytes += this.file.size;
+  done(downloaded: boolean): void {
+    // A copy of a file with the same content moved no bytes.
+    if (downloaded) this.output.transferredBytes += this.file.size;
   }
 }
 

@@ -1,9 +1,11 @@
+import { SourceChangedError } from '../core/errors.js';
 import { type ManifestFile, type ManifestInput, type Provenance } from '../core/manifest.js';
 import { manifestBytes } from '../core/manifestBytes.js';
 import { mapConcurrently } from '../core/mapConcurrently.js';
 import { type OutputSnapshot, type SnapshotFile } from '../core/outputSnapshot.js';
 import { silentProgress, type TransferProgress } from '../core/transferProgress.js';
 import { type Remote } from '../remote/remote.js';
+import { changedWhileSaving } from './changedWhileSaving.js';
 import { blobKey, manifestKey } from './layout.js';
 import { uploadPack } from './packUpload.js';
 import { findPreviousLocations, type StoredLocation } from './previousLocations.js';
@@ -132,10 +134,15 @@ function planSending(pending: readonly PendingOutput[]): SendingPlan {
 async function uploadBlobs(request: SaveRequest, plan: SendingPlan, damaged: ReadonlySet<string>, progress: TransferProgress): Promise<void> {
   await mapConcurrently(plan.blobs, request.concurrency, async ({ owner, file }) => {
     const key = blobKey(file.sha256);
-    const source = { file: file.absolute, size: file.size };
+    const source = { file: file.absolute, size: file.size, sha256: file.sha256 };
     let sent = true;
-    if (damaged.has(key)) await request.remote.replace(key, source);
-    else sent = await request.remote.writeIfAbsent(key, source, true);
+    try {
+      if (damaged.has(key)) await request.remote.replace(key, source);
+      else sent = await request.remote.writeIfAbsent(key, source, true);
+    } catch (error) {
+      if (error instanceof SourceChangedError) throw changedWhileSaving(owner.snapshot.output, file.path);
+      throw error;
+    }
     if (sent) owner.transferredBytes += file.size;
     plan.sent.set(file.sha256, { blob: file.sha256 });
     progress.advance(file.size, 1);

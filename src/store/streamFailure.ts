@@ -1,12 +1,12 @@
-import { IntegrityError, ObjectMissingError, RemoteError } from '../core/errors.js';
+import { IntegrityError, LocalFileError, ObjectMissingError, RemoteError } from '../core/errors.js';
 import { type Remote } from '../remote/remote.js';
 
 /**
  * Whether an error broke off a body in transit (a reset, a stall): not damage, not a missing object,
- * not a failure the backend already reported for the request, and not the local disk's (which names a path).
+ * not a failure the backend already reported for the request, and not the local disk's.
  */
 export function isInterruption(error: unknown): boolean {
-  if (error instanceof IntegrityError || error instanceof ObjectMissingError || error instanceof RemoteError) return false;
+  if (error instanceof IntegrityError || error instanceof ObjectMissingError || error instanceof RemoteError || error instanceof LocalFileError) return false;
   return typeof (error as NodeJS.ErrnoException).path !== 'string';
 }
 
