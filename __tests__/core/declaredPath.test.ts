@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { resolveDeclaredPath } from '../../src/core/declaredPath.js';
 import { printable } from '../../src/core/printable.js';
 import { UsageError } from '../../src/core/errors.js';

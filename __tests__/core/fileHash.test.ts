@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { hashFile, sha256File, sha256Hex } from '../../src/core/fileHash.js';
 import { withTemporaryDirectory } from './temporaryDirectory.js';
 

@@ -4,14 +4,14 @@ import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readdir, readlink, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, describe, test } from 'node:test';
+import { afterAll, describe, test } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type FileDigests } from '../../src/core/fileHash.js';
 import { closeHashPool, hashFiles, hashFilesSha256 } from '../../src/core/hashPool.js';
 import { hashChunkSize } from '../../src/core/hashWorkerPool.js';
 import { withTemporaryDirectory } from './temporaryDirectory.js';
 
-after(closeHashPool);
+afterAll(closeHashPool);
 
 function digestsOf(bytes: Uint8Array): FileDigests {
   const hex = (algorithm: string): string => createHash(algorithm).update(bytes).digest('hex');
@@ -50,6 +50,9 @@ async function whenOpened(path: string): Promise<void> {
     await sleep(1);
   }
 }
+
+/** These tests watch the hashing open the file through /proc; without it they cannot run. */
+const withProc = existsSync('/proc/self/fd') ? test : test.skip;
 
 describe('hashFiles', () => {
   test('sizes around the chunk size match node:crypto and coreutils', async () => {
@@ -150,7 +153,7 @@ describe('hashing errors name the file, and the pool keeps working', () => {
     });
   });
 
-  test('a file that shrinks while being read', { skip: !existsSync('/proc/self/fd') && 'needs /proc' }, async () => {
+  withProc('a file that shrinks while being read', async () => {
     await withTemporaryDirectory(async (directory) => {
       const path = join(directory, 'shrinking.bin');
       // Sparse, so it costs no disk; several times the ring, so most reads happen after the truncation.
@@ -164,7 +167,7 @@ describe('hashing errors name the file, and the pool keeps working', () => {
     });
   });
 
-  test('a file that grows while being read is hashed as it was when opened', { skip: !existsSync('/proc/self/fd') && 'needs /proc' }, async () => {
+  withProc('a file that grows while being read is hashed as it was when opened', async () => {
     await withTemporaryDirectory(async (directory) => {
       const path = join(directory, 'growing.bin');
       const size = 20 * hashChunkSize;

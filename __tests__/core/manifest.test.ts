@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { IntegrityError } from '../../src/core/errors.js';
 import { isSha256, parseManifest, type Manifest, type ManifestExpectation } from '../../src/core/manifest.js';
 import { treeHash } from '../../src/core/treeHash.js';

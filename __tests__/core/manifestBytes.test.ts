@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { type Manifest } from '../../src/core/manifest.js';
 import { manifestBytes } from '../../src/core/manifestBytes.js';
 

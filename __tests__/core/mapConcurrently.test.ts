@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { mapConcurrently } from '../../src/core/mapConcurrently.js';
 
 describe('mapConcurrently', () => {

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { chmod, mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { resolveDeclaredPath } from '../../src/core/declaredPath.js';
 import { UsageError } from '../../src/core/errors.js';
 import { snapshotOutput } from '../../src/core/outputSnapshot.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { realpath, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { findOutsideLink } from '../../src/core/outsideLink.js';
 import { withTemporaryDirectory, writeFiles } from './temporaryDirectory.js';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { IntegrityError } from '../../src/core/errors.js';
 import { checkDistinctPaths, checkManifestPath, findPathCollision, manifestPathProblem } from '../../src/core/safePath.js';
 

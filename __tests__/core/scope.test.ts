@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { UsageError } from '../../src/core/errors.js';
 import { checkScopeName, planExplicitScope, planGitHubScope, planRequestedScope, subScopeSeparator, trustedScope, type GitHubRunFacts } from '../../src/core/scope.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { TrailingHash } from '../../src/core/trailingHash.js';
 import { withTemporaryDirectory } from './temporaryDirectory.js';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmod, mkdir, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { describeTree, makeTemporaryDirectory, writeFiles } from '../helpers/workspace.js';
 import { repositoryRoot, runAction, type RunnerJob } from './actionRunner.js';
 
@@ -18,7 +18,7 @@ function stoat(args: string[]) {
   return { exitCode: result.status ?? 1, output: `${result.stdout}${result.stderr}` };
 }
 
-before(async () => {
+beforeAll(async () => {
   root = await makeTemporaryDirectory('bad-input');
   workspace = join(root, 'workspace');
   remote = join(root, 'remote');
@@ -30,7 +30,7 @@ before(async () => {
   execFileSync('python3', ['-c', 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])', join(workspace, 'server.sock')]);
 });
 
-after(async () => {
+afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
@@ -92,7 +92,8 @@ describe('the CLI refuses bad input with a message that names the thing, and wri
     });
   }
 
-  test('a file that cannot be read is named (skipped as root, who reads every file)', { skip: process.getuid?.() === 0 ? 'root reads every file' : false }, async () => {
+  // Root reads every file, so there the refusal cannot be seen.
+  (process.getuid?.() === 0 ? test.skip : test)('a file that cannot be read is named (skipped as root, who reads every file)', async () => {
     await writeFiles(workspace, { 'secret.csv': 'x' });
     await chmod(join(workspace, 'secret.csv'), 0);
     const result = stoat(['hash', 'secret.csv']);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFile, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { s3rverCredentials, type S3Server, startS3Server } from '../helpers/s3Server.js';
 import { describeTree, makeTemporaryDirectory, writeFiles } from '../helpers/workspace.js';
 import { repositoryRoot } from './actionRunner.js';
@@ -28,11 +28,11 @@ async function project(name: string): Promise<string> {
 
 const train = ['--deps', 'train.py', '--deps', 'data/', '--outputs', 'model/', '--outputs', 'metrics.json', '--json', '--', 'bash', '-c', 'echo ran >> ../counter; mkdir -p model; cat train.py data/a.txt > model/weights.bin; echo "{}" > metrics.json'];
 
-before(async () => {
+beforeAll(async () => {
   root = await makeTemporaryDirectory('e2e-cli');
 });
 
-after(async () => {
+afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 

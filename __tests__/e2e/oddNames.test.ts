@@ -3,19 +3,19 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { mkdir, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { childEnvironment, copyBuiltCli, type CliOutcome, runCli } from '../helpers/stoatChild.js';
 import { listFilePaths, makeTemporaryDirectory, writeFiles } from '../helpers/workspace.js';
 
 let root: string;
 let cli: string;
 
-before(async () => {
+beforeAll(async () => {
   root = await makeTemporaryDirectory('odd-names');
   cli = await copyBuiltCli(root);
 });
 
-after(async () => {
+afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 

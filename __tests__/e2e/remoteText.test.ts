@@ -3,7 +3,7 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { type StepReport } from '../../src/core/stepReport.js';
 import { s3rverCredentials } from '../helpers/s3Server.js';
 import { runCli } from '../helpers/stoatChild.js';
@@ -25,7 +25,7 @@ let root: string;
 let server: Server;
 let endpoint: string;
 
-before(async () => {
+beforeAll(async () => {
   root = await makeTemporaryDirectory('remote-text');
   server = createServer((request, response) => {
     request.resume();
@@ -36,7 +36,7 @@ before(async () => {
   endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 
-after(async () => {
+afterAll(async () => {
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await rm(root, { recursive: true, force: true });

@@ -1,33 +1,37 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, describe, test } from '@jest/globals';
 import { planExplicitScope } from '../../src/core/scope.js';
 import { executeStep } from '../../src/engine/executeStep.js';
 import { restoreOnly } from '../../src/engine/restoreOnly.js';
 import { type StepDefinition } from '../../src/engine/stepDefinition.js';
 import { openRemote } from '../../src/remote/openRemote.js';
-import { makeTemporaryDirectory } from '../helpers/workspace.js';
 
-let root: string;
-let tiny: string;
-/** Why a small file system cannot be mounted here (not root, no tmpfs): the suite is skipped then. */
-let unavailable: string | false = false;
+/**
+ * A 2 MiB tmpfs to restore onto, mounted while the file loads so that tests can be skipped where
+ * it cannot be (not root, no tmpfs).
+ */
+const root = mkdtempSync(join(tmpdir(), 'stoat-disk-full-'));
+const tiny = join(root, 'tiny');
+mkdirSync(tiny);
+const mounted = mountTiny();
+const onTinyDisk = mounted ? test : test.skip;
 
-before(async () => {
-  root = await makeTemporaryDirectory('disk-full');
-  tiny = join(root, 'tiny');
-  await mkdir(tiny);
+function mountTiny(): boolean {
   try {
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', tiny], { stdio: 'pipe' });
-  } catch (error) {
-    unavailable = `a 2 MiB tmpfs cannot be mounted here: ${(error as Error).message}`;
+    return true;
+  } catch {
+    return false;
   }
-});
+}
 
-after(async () => {
-  if (unavailable === false) execFileSync('umount', [tiny]);
+afterAll(async () => {
+  if (mounted) execFileSync('umount', [tiny]);
   await rm(root, { recursive: true, force: true });
 });
 
@@ -59,14 +63,13 @@ describe('a full disk while restoring is this machine\'s problem, said as such',
     [3, 'streamed and hashed'],
     [70, 'in ranged parts'],
   ] as const) {
-    test(`a ${megabytes} MiB file (${how}): a miss naming the disk, not a remote error, and nothing left behind`, async (context) => {
-      if (unavailable !== false) return context.skip(unavailable);
+    onTinyDisk(`a ${megabytes} MiB file (${how}): a miss naming the disk, not a remote error, and nothing left behind`, async () => {
       const { report, full } = await restoreOntoFullDisk(megabytes, `case-${megabytes}`);
       assert.equal(report.status, 'miss', report.reason);
       assert.match(report.reason, /this machine's disk/);
       assert.match(report.reason, /ENOSPC|no space left/i);
       assert.ok(report.warnings.some((warning) => /this machine's disk/.test(warning)), report.warnings.join('\n'));
-      assert.deepEqual(await readdir(full), [], 'no staging folder or partial output is left');
+      assert.deepEqual([...(await readdir(full))], [], 'no staging folder or partial output is left');
     });
   }
 });

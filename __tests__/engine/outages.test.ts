@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { planExplicitScope } from '../../src/core/scope.js';
 import { CacheFailure } from '../../src/engine/cacheFailure.js';
 import { executeStep } from '../../src/engine/executeStep.js';
@@ -24,13 +24,13 @@ let server: S3Server;
 let proxy: FaultProxy;
 let caseCount = 0;
 
-before(async () => {
+beforeAll(async () => {
   root = await makeTemporaryDirectory('outages');
   server = await startS3Server();
   proxy = await startFaultProxy(server.endpoint);
 });
 
-after(async () => {
+afterAll(async () => {
   await proxy.stop();
   await server.stop();
   await rm(root, { recursive: true, force: true });
@@ -67,7 +67,7 @@ const faults: { fault: Fault; methods?: string[]; label: string }[] = [
   { fault: 'stall', label: 'stalling without an answer' },
 ];
 
-describe('a failing S3 server never fails the step by default, and never hangs it', { timeout: 120_000 }, () => {
+describe('a failing S3 server never fails the step by default, and never hangs it', () => {
   for (const { fault, methods, label } of faults) {
     test(`${label}: the command runs as on a miss, with a warning; under fail-on-cache-error the step fails before running`, async () => {
       const step = await savedStep();

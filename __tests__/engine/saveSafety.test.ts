@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { mkdir, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { UsageError } from '../../src/core/errors.js';
 import { planExplicitScope } from '../../src/core/scope.js';
 import { executeStep } from '../../src/engine/executeStep.js';
@@ -15,11 +15,11 @@ import { listFilePaths, makeTemporaryDirectory, writeFiles } from '../helpers/wo
 
 let root: string;
 
-before(async () => {
+beforeAll(async () => {
   root = await makeTemporaryDirectory('save-safety');
 });
 
-after(async () => {
+afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 

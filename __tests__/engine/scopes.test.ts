@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { parseStepOptions, stepContext } from '../../src/cli/cliOptions.js';
 import { UsageError } from '../../src/core/errors.js';
 import { type ScopePlan } from '../../src/core/scope.js';
@@ -9,17 +9,18 @@ import { executeStep } from '../../src/engine/executeStep.js';
 import { planScope } from '../../src/engine/githubScope.js';
 import { type StepDefinition } from '../../src/engine/stepDefinition.js';
 import { openRemote } from '../../src/remote/openRemote.js';
-import { type S3Server, s3rverCredentials, useS3Server } from '../helpers/s3Server.js';
+import { type S3Server, s3rverCredentials } from '../helpers/s3Server.js';
+import { useS3Server } from '../helpers/useS3Server.js';
 import { listFilePaths, makeTemporaryDirectory, writeFiles } from '../helpers/workspace.js';
 
 let root: string;
 let caseCount = 0;
 
-before(async () => {
+beforeAll(async () => {
   root = await makeTemporaryDirectory('scopes');
 });
 
-after(async () => {
+afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from '@jest/globals';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { expandDependencies } from '../../src/core/dependencies.js';
@@ -20,12 +20,12 @@ const mebibyte = 1024 * 1024;
 let root: string;
 let remoteRoot: string;
 
-before(async () => {
+beforeAll(async () => {
   root = await makeTemporaryDirectory('stale-staging');
   remoteRoot = join(root, 'remote');
 });
 
-after(async () => {
+afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
@@ -94,7 +94,7 @@ test('a restore killed with SIGKILL leaves a staging folder that the next restor
   const restored = await restoreOnly(definition(workspace), await context());
   assert.equal(restored.status, 'hit', restored.reason);
   assert.deepEqual(Object.keys(await describeTree(join(workspace, 'build', 'model'))).sort(), Object.keys(files).map((path) => path.slice('build/model/'.length)).sort());
-  assert.deepEqual((await readdir(join(workspace, 'build'))).sort(), [foreign, live, 'model', 'notes.txt'].sort(), 'the stale folder is gone, the live and foreign ones stay');
+  assert.deepEqual([...(await readdir(join(workspace, 'build')))].sort(), [foreign, live, 'model', 'notes.txt'].sort(), 'the stale folder is gone, the live and foreign ones stay');
 });
 
 test('a save removes the stale staging folders of its outputs too', async () => {
@@ -105,5 +105,5 @@ test('a save removes the stale staging folders of its outputs too', async () => 
   await writeFile(join(workspace, 'build', `${stale}-previous`), 'the aside copy of a swap that was cut short');
   const saved = await saveOnly({ ...definition(workspace), keyExtra: 'save case' }, await context(), { policy: 'auto', runMs: null });
   assert.equal(saved.outputs[0]!.status, 'saved');
-  assert.deepEqual(await readdir(join(workspace, 'build')), ['model']);
+  assert.deepEqual([...(await readdir(join(workspace, 'build')))], ['model']);
 });

@@ -1,12 +1,11 @@
-import { S3Client } from '@aws-sdk/client-s3';
-import { after, before } from 'node:test';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** A running s3rver: a real S3 API on loopback, in its own process, with one bucket. */
 export interface S3Server {
@@ -19,6 +18,8 @@ export interface S3Server {
    * a page (1000) of objects would otherwise spend most of its time creating them.
    */
   seedObjects(keys: readonly string[], content: string): Promise<void>;
+  /** Where s3rver keeps its buckets on disk. */
+  directory: string;
   stop(): Promise<void>;
 }
 
@@ -34,14 +35,50 @@ process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
+/** An S3 server with a bucket of the caller's own: on the run's shared s3rver when there is one. */
+export async function startS3Server(): Promise<S3Server> {
+  const shared = process.env[sharedEndpointVariable];
+  if (shared !== undefined && shared !== '') return bucketOnSharedServer(shared, process.env[sharedDirectoryVariable]!);
+  return startOwnS3Server('stoat-test');
+}
+
+/**
+ * The whole run shares one s3rver, started by jest's global setup (__tests__/globalSetup.mjs) and
+ * named by these variables: starting one per suite cost each about a second. Each suite gets a
+ * bucket of its own on it, so no two suites see each other's objects.
+ */
+export const sharedEndpointVariable = 'STOAT_TEST_S3_ENDPOINT';
+export const sharedDirectoryVariable = 'STOAT_TEST_S3_DIRECTORY';
+
+async function bucketOnSharedServer(endpoint: string, directory: string): Promise<S3Server> {
+  // A worker runs many suites, each with this module afresh: the name must not repeat across them.
+  const bucket = `suite-${randomBytes(6).toString('hex')}`;
+  const server: S3Server = {
+    endpoint,
+    bucket,
+    seedObjects: (keys, content) => seed(join(directory, bucket), keys, content),
+    directory,
+    // The global teardown stops the server and removes its folder, buckets and all.
+    stop: async () => undefined,
+  };
+  const client = inspectorClient(server);
+  try {
+    await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  } finally {
+    client.destroy();
+  }
+  return server;
+}
+
 /**
  * Starts s3rver as a child process on a port the system picks (`-p 0`; the port is read from the
- * line it prints), storing its data in a fresh temp directory. A separate process keeps its
- * server and the SDK's sockets from sharing one event loop, as a real S3 would not.
+ * line it prints), storing its data in a fresh temp directory, with one bucket. A separate process
+ * keeps its server and the SDK's sockets from sharing one event loop, as a real S3 would not.
  */
-export async function startS3Server(bucket = 'stoat-test'): Promise<S3Server> {
+export async function startOwnS3Server(bucket: string): Promise<S3Server> {
   const directory = await mkdtemp(join(tmpdir(), 'stoat-s3rver-'));
-  const bin = createRequire(import.meta.url).resolve('s3rver/bin/s3rver.js');
+  // s3rver's command line, with PUTs made atomic as S3's are (see atomicS3rver.mjs).
+  const bin = fileURLToPath(new URL('./atomicS3rver.mjs', import.meta.url));
   const environment = { ...process.env };
   // The test runner marks its children through this variable; s3rver is not a test file.
   delete environment.NODE_TEST_CONTEXT;
@@ -69,7 +106,7 @@ export async function startS3Server(bucket = 'stoat-test'): Promise<S3Server> {
   try {
     const port = await waitForPort(child);
     const seedObjects = (keys: readonly string[], content: string): Promise<void> => seed(join(directory, bucket), keys, content);
-    return { endpoint: `http://127.0.0.1:${port}`, bucket, seedObjects, stop };
+    return { endpoint: `http://127.0.0.1:${port}`, bucket, seedObjects, directory, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -148,23 +185,5 @@ export function inspectorClient(server: S3Server): S3Client {
     forcePathStyle: true,
     region: s3rverCredentials.AWS_REGION,
     credentials: { accessKeyId: s3rverCredentials.AWS_ACCESS_KEY_ID, secretAccessKey: s3rverCredentials.AWS_SECRET_ACCESS_KEY },
-  });
-}
-
-/**
- * Starts a server before the tests of the enclosing `describe` and stops it after them, handing
- * the server and an inspector client to `use`.
- */
-export function useS3Server(use: (server: S3Server, inspector: S3Client) => void): void {
-  let server: S3Server | undefined;
-  let inspector: S3Client | undefined;
-  before(async () => {
-    server = await startS3Server();
-    inspector = inspectorClient(server);
-    use(server, inspector);
-  });
-  after(async () => {
-    inspector?.destroy();
-    await server?.stop();
   });
 }

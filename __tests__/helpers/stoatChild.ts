@@ -109,7 +109,8 @@ export interface RemoteUnderTest {
 
 export function directoryRemote(root: string): RemoteUnderTest {
   const walk = async (): Promise<string[]> =>
-    (await readdir(root, { recursive: true, withFileTypes: true }).catch(() => []))
+    // A list of this realm's, not Node's: tests compare it with deepStrictEqual.
+    Array.from(await readdir(root, { recursive: true, withFileTypes: true }).catch(() => []))
       .filter((entry) => entry.isFile())
       .map((entry) => join(entry.parentPath, entry.name).slice(root.length + 1))
       .sort();

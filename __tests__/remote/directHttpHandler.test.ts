@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type AddressInfo, createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import { type Readable } from 'node:stream';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { type HttpRequest } from '@smithy/types';
 import { type ByteSink } from '../../src/remote/byteSink.js';
 import { DirectHttpHandler } from '../../src/remote/directHttpHandler.js';
@@ -70,14 +70,14 @@ function answer(request: IncomingMessage, response: ServerResponse): void {
   }
 }
 
-before(async () => {
+beforeAll(async () => {
   server = createServer(answer);
   server.on('connection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
 });
 
-after(async () => {
+afterAll(async () => {
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
 });
@@ -250,13 +250,13 @@ describe('DirectHttpHandler against a hand-written server', () => {
   let rawPort: number;
   let respond: (socket: Socket) => void = () => undefined;
 
-  before(async () => {
+  beforeAll(async () => {
     raw = createTcpServer((socket) => socket.once('data', () => respond(socket)));
     await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
     rawPort = (raw.address() as AddressInfo).port;
   });
 
-  after(async () => {
+  afterAll(async () => {
     await new Promise((resolve) => raw.close(resolve));
   });
 

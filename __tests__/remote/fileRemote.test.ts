@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { UsageError } from '../../src/core/errors.js';
 import { FileRemote } from '../../src/remote/fileRemote.js';
 import { openRemote } from '../../src/remote/openRemote.js';
@@ -17,13 +17,13 @@ describe('FileRemote', () => {
   let remoteCount = 0;
   const freshRemote = (): FileRemote => new FileRemote(join(directory, `remote-${++remoteCount}`));
 
-  before(async () => {
+  beforeAll(async () => {
     directory = await makeTemporaryDirectory('file-remote');
     sourceFile = join(directory, 'source.bin');
     await writeFile(sourceFile, 'bytes from a file on disk');
   });
 
-  after(async () => {
+  afterAll(async () => {
     await rm(directory, { recursive: true, force: true });
   });
 
@@ -54,7 +54,7 @@ describe('FileRemote', () => {
     const answers = await Promise.all(contents.map((content) => remote.writeIfAbsent('race/key', { bytes: Buffer.from(content) })));
     assert.equal(answers.filter((answer) => answer).length, 1);
     assert.equal(await readAll(await remote.read('race/key')), contents[answers.indexOf(true)]);
-    assert.deepEqual(await readdir(join(remote.root, 'race')), ['key']);
+    assert.deepEqual([...(await readdir(join(remote.root, 'race')))], ['key']);
   });
 
   test('list gives the keys below a prefix only, and skips temporary files of writes in progress', async () => {
@@ -106,7 +106,7 @@ describe('openRemote for directories', () => {
       assert.ok(remote instanceof FileRemote);
       assert.equal(remote.root, root);
       assert.equal(await remote.writeIfAbsent('key', { bytes: Buffer.from('x') }), true);
-      assert.deepEqual(await readdir(root), ['key']);
+      assert.deepEqual([...(await readdir(root))], ['key']);
     } finally {
       await rm(directory, { recursive: true, force: true });
     }

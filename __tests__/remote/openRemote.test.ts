@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { homedir } from 'node:os';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { UsageError } from '../../src/core/errors.js';
 import { FileRemote } from '../../src/remote/fileRemote.js';
 import { openRemote } from '../../src/remote/openRemote.js';

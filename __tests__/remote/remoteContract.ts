@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { type Readable } from 'node:stream';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { ObjectMissingError } from '../../src/core/errors.js';
 import { receiveChunkBytes } from '../../src/remote/byteSink.js';
 import { type ListedObject, readRangeInto, type Remote } from '../../src/remote/remote.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { RemoteConfigurationError, UsageError } from '../../src/core/errors.js';
 import { openRemote } from '../../src/remote/openRemote.js';
@@ -14,7 +14,7 @@ import { defineRemoteContract, keysOf } from './remoteContract.js';
 Object.assign(process.env, s3rverCredentials);
 
 
-describe('S3Remote against s3rver', { timeout: 60_000 }, () => {
+describe('S3Remote against s3rver', () => {
   let server: S3Server;
   /** A client of our own: what the tests put and see in the bucket does not depend on S3Remote. */
   let inspector: S3Client;
@@ -32,13 +32,13 @@ describe('S3Remote against s3rver', { timeout: 60_000 }, () => {
     return response.Body!.transformToString();
   };
 
-  before(async () => {
+  beforeAll(async () => {
     server = await startS3Server();
     inspector = inspectorClient(server);
     directory = await makeTemporaryDirectory('s3-remote');
   });
 
-  after(async () => {
+  afterAll(async () => {
     inspector?.destroy();
     await server?.stop();
     if (directory !== undefined) await rm(directory, { recursive: true, force: true });
@@ -101,8 +101,8 @@ describe('S3Remote against s3rver', { timeout: 60_000 }, () => {
 
   test('locate and display name the bucket and prefix', () => {
     const { remote, prefix } = freshRemote();
-    assert.equal(remote.display, `s3://stoat-test/${prefix.slice(0, -1)}`);
-    assert.equal(remote.locate('stoat/v1/blobs/ab/abc'), `s3://stoat-test/${prefix}stoat/v1/blobs/ab/abc`);
+    assert.equal(remote.display, `s3://${server.bucket}/${prefix.slice(0, -1)}`);
+    assert.equal(remote.locate('stoat/v1/blobs/ab/abc'), `s3://${server.bucket}/${prefix}stoat/v1/blobs/ab/abc`);
   });
 });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { logProgress, terminalProgress } from '../../src/report/progressDisplay.js';
 
 test('a CI log gets at most one line per interval while moving, then the totals', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { type InputReport, type OutputReport, type StepReport } from '../../src/core/stepReport.js';
 import { formatCount } from '../../src/report/markdownText.js';
 import { defaultBudgetBytes, minimumBudgetBytes, renderSummary } from '../../src/report/summaryMarkdown.js';

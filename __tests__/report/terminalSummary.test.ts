@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from '@jest/globals';
 import { type StepReport } from '../../src/core/stepReport.js';
 import { renderTextLines } from '../../src/report/terminalSummary.js';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '@jest/globals';
 import { formatBytes, formatDuration } from '../../src/report/units.js';
 
 test('sizes move up a unit where the shown number would reach 1024', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { link, lstat, mkdir, open, readFile, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { blobKey, manifestKey } from '../../src/store/layout.js';
 import { rangedDownloadThreshold } from '../../src/store/transferPlan.js';
 import { makeTemporaryDirectory, writeFiles } from '../helpers/workspace.js';
@@ -22,10 +22,10 @@ import {
 } from './hostileRemote.js';
 
 let root: string;
-before(async () => {
+beforeAll(async () => {
   root = await makeTemporaryDirectory('adversarial');
 });
-after(async () => {
+afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 

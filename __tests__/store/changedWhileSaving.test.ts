@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { appendFile, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { UsageError } from '../../src/core/errors.js';
 import { snapshotOutput } from '../../src/core/outputSnapshot.js';
 import { openRemote } from '../../src/remote/openRemote.js';
@@ -18,11 +18,11 @@ Object.assign(process.env, s3rverCredentials);
 let root: string;
 let caseCount = 0;
 
-before(async () => {
+beforeAll(async () => {
   root = await makeTemporaryDirectory('changed');
 });
 
-after(async () => {
+afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
@@ -113,12 +113,12 @@ defineCases(
   8 * 1024 * 1024,
 );
 
-describe('on S3 (s3rver)', { timeout: 120_000 }, () => {
+describe('on S3 (s3rver)', () => {
   let server: S3Server;
-  before(async () => {
+  beforeAll(async () => {
     server = await startS3Server();
   });
-  after(async () => {
+  afterAll(async () => {
     await server.stop();
   });
   defineCases(

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { planExplicitScope } from '../../src/core/scope.js';
 import { executeStep } from '../../src/engine/executeStep.js';
@@ -15,7 +15,8 @@ import { type StepDefinition } from '../../src/engine/stepDefinition.js';
 import { openRemote } from '../../src/remote/openRemote.js';
 import { type Remote } from '../../src/remote/remote.js';
 import { packMemberLimit } from '../../src/store/transferPlan.js';
-import { type S3Server, s3rverCredentials, useS3Server } from '../helpers/s3Server.js';
+import { type S3Server, s3rverCredentials } from '../helpers/s3Server.js';
+import { useS3Server } from '../helpers/useS3Server.js';
 import { describeTree, makeTemporaryDirectory, readLines, sha256Of, writeFiles } from '../helpers/workspace.js';
 
 // The S3 remote takes its credentials from the SDK's default chain, as on a runner.
@@ -49,10 +50,10 @@ const oldOutput = { 'model/weights.bin': 'old weights\n', 'model/b.txt': 'old b\
 let root: string;
 let caseCount = 0;
 
-before(async () => {
+beforeAll(async () => {
   root = await makeTemporaryDirectory('corruption');
 });
-after(async () => {
+afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
@@ -187,7 +188,7 @@ describe('corruption on a directory remote', () => {
   });
 });
 
-describe('corruption on S3 (s3rver)', { timeout: 120_000 }, () => {
+describe('corruption on S3 (s3rver)', () => {
   let server: S3Server;
   let inspector: S3Client;
   useS3Server((started, client) => {

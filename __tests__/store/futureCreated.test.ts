@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { afterAll, beforeAll, test } from '@jest/globals';
 import { planExplicitScope } from '../../src/core/scope.js';
 import { executeStep } from '../../src/engine/executeStep.js';
 import { restoreOnly } from '../../src/engine/restoreOnly.js';
@@ -12,11 +12,11 @@ import { listFilePaths, makeTemporaryDirectory } from '../helpers/workspace.js';
 
 let root: string;
 
-before(async () => {
+beforeAll(async () => {
   root = await makeTemporaryDirectory('future-created');
 });
 
-after(async () => {
+afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 

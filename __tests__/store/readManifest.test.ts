@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { planExplicitScope } from '../../src/core/scope.js';
 import { executeStep } from '../../src/engine/executeStep.js';
 import { openRemote } from '../../src/remote/openRemote.js';
@@ -23,7 +23,7 @@ let root: string;
 let remote: Remote;
 let saved: ListedObject;
 
-before(async () => {
+beforeAll(async () => {
   root = await makeTemporaryDirectory('read-manifest');
   const workspace = join(root, 'workspace');
   await writeFiles(workspace, { 'data/a.txt': 'alpha\n', 'data/b.txt': 'beta\n' });
@@ -34,7 +34,7 @@ before(async () => {
   [saved] = await remote.list(outputPrefix('data'));
 });
 
-after(async () => {
+afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 

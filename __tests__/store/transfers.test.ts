@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { planExplicitScope } from '../../src/core/scope.js';
 import { executeStep } from '../../src/engine/executeStep.js';
 import { restoreOnly } from '../../src/engine/restoreOnly.js';
@@ -172,11 +172,11 @@ function defineTransferCases(kindName: string, openFresh: () => Promise<Remote>,
   });
 }
 
-before(async () => {
+beforeAll(async () => {
   root = await makeTemporaryDirectory('transfers');
 });
 
-after(async () => {
+afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
@@ -203,13 +203,13 @@ describe('transfers on a directory remote', () => {
   });
 });
 
-describe('transfers on S3 (s3rver)', { timeout: 120_000 }, () => {
+describe('transfers on S3 (s3rver)', () => {
   let server: S3Server;
   let prefix = '';
-  before(async () => {
+  beforeAll(async () => {
     server = await startS3Server();
   });
-  after(async () => {
+  afterAll(async () => {
     await server.stop();
   });
   defineTransferCases(
