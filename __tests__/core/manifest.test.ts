@@ -36,6 +36,8 @@ function directoryManifest(): Manifest {
       event: 'push',
       run: '42',
       workflow: 'train',
+      repository: 'octo/pipeline',
+      pull_request: null,
       created: '2026-11-22T10:00:00Z',
       duration_ms: 73012,
     },
@@ -79,7 +81,7 @@ describe('parseManifest accepts', () => {
     });
     const parsed = parseManifest(text, expectation);
     assert.deepEqual([parsed.inputs, parsed.command, parsed.env, parsed.extra], [[], [], [], '']);
-    assert.deepEqual(parsed.provenance, { commit: null, dirty: null, ref: null, event: null, run: null, workflow: null, created: '2026-11-22T10:00:00Z', duration_ms: null });
+    assert.deepEqual(parsed.provenance, { commit: null, dirty: null, ref: null, event: null, run: null, workflow: null, repository: null, pull_request: null, created: '2026-11-22T10:00:00Z', duration_ms: null });
   });
 });
 

@@ -21,7 +21,7 @@ const manifest: Manifest = {
   command: ['python train.py', 'echo "done"'],
   env: ['SEED'],
   extra: 'x\u0000y',
-  provenance: { commit: null, dirty: false, ref: 'refs/heads/main', event: 'push', run: '1', workflow: 'ci', created: '2026-11-22T10:00:00.000Z', duration_ms: 5 },
+  provenance: { commit: null, dirty: false, ref: 'refs/heads/main', event: 'push', run: '1', workflow: 'ci', repository: 'octo/pipeline', pull_request: 7, created: '2026-11-22T10:00:00.000Z', duration_ms: 5 },
 };
 
 const { files, ...head } = manifest;

@@ -105,6 +105,18 @@ describe('run mode on the runner-disk store', () => {
     assert.equal(fromPullRequest.exitCode, 0, fromPullRequest.stdout);
     const report = JSON.parse(await readFile(fromPullRequest.outputs.report!, 'utf8'));
     assert.deepEqual([report.scope, report.read_scopes], ['pr-42', ['pr-42', 'trusted']]);
+    // What the saved manifest records of the run, read through @actions/github's context.
+    const manifest = JSON.parse(await readFile(report.outputs[0].manifest, 'utf8'));
+    assert.deepEqual(manifest.provenance, {
+      ...manifest.provenance,
+      commit: '0123456789abcdef0123456789abcdef01234567',
+      ref: 'refs/pull/42/merge',
+      event: 'pull_request',
+      run: 'https://github.com/octo/pipeline/actions/runs/42/attempts/1',
+      workflow: 'train',
+      repository: 'octo/pipeline',
+      pull_request: 42,
+    });
     const push = await newJob('scoped-push');
     const fromPush = await runAction(push, 'action.yml', 'main', inputs, {}, { STOAT_TEST_COUNTER: counter });
     assert.equal(fromPush.outputs.hit, 'false');

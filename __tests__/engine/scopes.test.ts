@@ -7,10 +7,13 @@ import { UsageError } from '../../src/core/errors.js';
 import { type ScopePlan } from '../../src/core/scope.js';
 import { executeStep } from '../../src/engine/executeStep.js';
 import { planScope } from '../../src/engine/githubScope.js';
+import { readGitHubRun } from '../../src/action/githubRun.js';
+import { type GitHubRun } from '../../src/core/githubRun.js';
 import { type StepDefinition } from '../../src/engine/stepDefinition.js';
 import { openRemote } from '../../src/remote/openRemote.js';
 import { type S3Server, s3rverCredentials } from '../helpers/s3Server.js';
 import { useS3Server } from '../helpers/useS3Server.js';
+import { withEnvironment } from '../helpers/environment.js';
 import { listFilePaths, makeTemporaryDirectory, writeFiles } from '../helpers/workspace.js';
 
 let root: string;
@@ -33,7 +36,12 @@ async function githubEnvironment(eventName: string, ref: string, payload: Record
 
 /** The scope plan a run on GitHub gets from its event and its `scope` input, through the same code the faces use. */
 async function githubPlan(eventName: string, ref: string, payload: Record<string, unknown>, scope?: string, trustedRefs: string[] = []): Promise<ScopePlan> {
-  return planScope(await githubEnvironment(eventName, ref, payload), { scope, trustedRefs, fallback: 'local' });
+  return planScope(await githubRunIn(await githubEnvironment(eventName, ref, payload)), { scope, trustedRefs, fallback: 'local' });
+}
+
+/** The run the faces read from this environment, through @actions/github's context. */
+async function githubRunIn(environment: NodeJS.ProcessEnv): Promise<GitHubRun | undefined> {
+  return withEnvironment(environment, () => readGitHubRun());
 }
 
 const repository = { default_branch: 'main', full_name: 'octo/pipeline' };
@@ -136,6 +144,7 @@ function refusal(scope: string) {
 }
 
 const pullRequestSeven = () => githubEnvironment('pull_request', 'refs/pull/7/merge', pullRequest(7, 'octo/pipeline', false));
+const pullRequestSevenRun = async () => githubRunIn(await pullRequestSeven());
 
 // One test per row of the table "Who can write where" in SECURITY.md, titled by its row.
 describe('who can write where (SECURITY.md)', () => {
@@ -174,10 +183,10 @@ describe('who can write where (SECURITY.md)', () => {
   });
 
   test('row 3: a pull request with no scope or its own pr-N writes pr-N, exactly as with no input', async () => {
-    const none = planScope(await pullRequestSeven(), { trustedRefs: [], fallback: 'local' });
+    const none = planScope(await pullRequestSevenRun(), { trustedRefs: [], fallback: 'local' });
     assert.deepEqual([none.write, none.read], ['pr-7', ['pr-7', 'trusted']]);
     for (const scope of ['', 'pr-7', ' pr-7 ']) {
-      assert.deepEqual(planScope(await pullRequestSeven(), { scope, trustedRefs: [], fallback: 'local' }), none, JSON.stringify(scope));
+      assert.deepEqual(planScope(await pullRequestSevenRun(), { scope, trustedRefs: [], fallback: 'local' }), none, JSON.stringify(scope));
     }
     const target = await githubPlan('pull_request_target', 'refs/heads/main', pullRequest(11, 'octo/pipeline', false), 'pr-11');
     assert.deepEqual([target.write, target.read], ['pr-11', ['pr-11', 'trusted']], 'pull_request_target');
@@ -185,13 +194,13 @@ describe('who can write where (SECURITY.md)', () => {
 
   test('row 4: a pull request with a sub-scope name writes pr-N@name, which no other scope reads', async () => {
     for (const scope of ['nightly', 'pr-7@nightly']) {
-      const plan = planScope(await pullRequestSeven(), { scope, trustedRefs: [], fallback: 'local' });
+      const plan = planScope(await pullRequestSevenRun(), { scope, trustedRefs: [], fallback: 'local' });
       assert.deepEqual([plan.write, plan.read, plan.fork], ['pr-7@nightly', ['pr-7@nightly', 'trusted'], false], scope);
       // The bucket policy confines pull requests to `outputs/*/pr-*`: a sub-scope is still one segment under it.
       assert.match(plan.write, /^pr-7@[^/]+$/);
     }
     const step = await newStep();
-    const nightly = await run(step, planScope(await pullRequestSeven(), { scope: 'nightly', trustedRefs: [], fallback: 'local' }));
+    const nightly = await run(step, planScope(await pullRequestSevenRun(), { scope: 'nightly', trustedRefs: [], fallback: 'local' }));
     assert.equal(nightly.scope, 'pr-7@nightly');
     assert.deepEqual(await manifestScopes(step.remoteRoot), ['pr-7@nightly'], 'saved into the sub-scope only');
     const push = await run(step, await githubPlan('push', 'refs/heads/main', { repository }), 'never');
@@ -203,7 +212,7 @@ describe('who can write where (SECURITY.md)', () => {
   test('row 4: a pull request sub-scope restores what trusted saved', async () => {
     const step = await newStep();
     await run(step, await githubPlan('push', 'refs/heads/main', { repository }));
-    const nightly = await run(step, planScope(await pullRequestSeven(), { scope: 'nightly', trustedRefs: [], fallback: 'local' }));
+    const nightly = await run(step, planScope(await pullRequestSevenRun(), { scope: 'nightly', trustedRefs: [], fallback: 'local' }));
     assert.deepEqual([nightly.status, nightly.restored_scope], ['hit', 'trusted'], nightly.reason);
   });
 
@@ -250,8 +259,8 @@ describe('who can write where (SECURITY.md)', () => {
   test('row 8: on GitHub Actions, another scope, a case variant, an event-scope lookalike or an invalid name is refused', async () => {
     const refusedOnPullRequest = ['trusted', 'TRUSTED', 'Trusted', ' trusted ', 'trusted/x', './trusted', '../trusted', 'pr-8', 'PR-7', 'pr-78', 'pr-7.x', 'ref-main', 'trusted@gpu', 'pr-8@gpu', 'pr-78@x', 'PR-7@gpu', 'pr-7@', 'pr-7@a@b', 'pr-7@trusted/x', 'trusted.gpu', 'trusted-gpu', 'local/x'];
     for (const scope of refusedOnPullRequest) {
-      const environment = await pullRequestSeven();
-      assert.throws(() => planScope(environment, { scope, trustedRefs: [], fallback: 'local' }), refusal(scope), JSON.stringify(scope));
+      const github = await pullRequestSevenRun();
+      assert.throws(() => planScope(github, { scope, trustedRefs: [], fallback: 'local' }), refusal(scope), JSON.stringify(scope));
     }
     for (const scope of ['pr-8', 'ref-main', 'Trusted', 'ref-main@gpu', 'pr-8@gpu']) {
       await assert.rejects(githubPlan('push', 'refs/heads/main', { repository }, scope), refusal(scope), `push on main, ${scope}`);
@@ -263,8 +272,9 @@ describe('who can write where (SECURITY.md)', () => {
   });
 
   test('row 8: the refusal says why and what to write instead', async () => {
+    const github = await githubRunIn({ GITHUB_ACTIONS: 'true', GITHUB_EVENT_NAME: 'pull_request', GITHUB_REF: 'refs/pull/7/merge' });
     assert.throws(
-      () => planScope({ GITHUB_ACTIONS: 'true', GITHUB_EVENT_NAME: 'pull_request', GITHUB_REF: 'refs/pull/7/merge' }, { scope: 'trusted', trustedRefs: [], fallback: 'local' }),
+      () => planScope(github, { scope: 'trusted', trustedRefs: [], fallback: 'local' }),
       (error: Error) =>
         error instanceof UsageError &&
         error.message.includes('scope "trusted" cannot be written by this run') &&
@@ -278,23 +288,24 @@ describe('who can write where (SECURITY.md)', () => {
     const environment = await pullRequestSeven();
     for (const scope of ['trusted', 'pr-8', 'ref-main']) {
       const options = parseStepOptions(['--scope', scope, '--remote', step.remoteRoot, '--outputs', 'out'], 'exec');
-      await assert.rejects(stepContext(options, step.definition.workingDirectory, environment), refusal(scope), scope);
+      await withEnvironment(environment, () => assert.rejects(stepContext(options, step.definition.workingDirectory, environment), refusal(scope), scope));
     }
     assert.deepEqual(await listFilePaths(step.remoteRoot).catch(() => []), [], 'nothing was written');
     const fork = await githubEnvironment('pull_request', 'refs/pull/9/merge', pullRequest(9, 'stranger/pipeline', true));
-    const context = await stepContext(parseStepOptions(['--scope', 'gpu', '--remote', step.remoteRoot], 'exec'), step.definition.workingDirectory, fork);
+    const context = await withEnvironment(fork, () => stepContext(parseStepOptions(['--scope', 'gpu', '--remote', step.remoteRoot], 'exec'), step.definition.workingDirectory, fork));
     assert.deepEqual([context.scope.write, context.scope.read, context.scope.fork], ['pr-9@gpu', ['pr-9@gpu', 'trusted'], true]);
   });
 
   test('row 9: the CLI outside GitHub Actions with no scope writes local', async () => {
     const step = await newStep();
-    const context = await stepContext(parseStepOptions(['--remote', step.remoteRoot], 'exec'), step.definition.workingDirectory, {});
+    const context = await withEnvironment({}, () => stepContext(parseStepOptions(['--remote', step.remoteRoot], 'exec'), step.definition.workingDirectory, {}));
     assert.deepEqual(context.scope, { write: 'local', read: ['local', 'trusted'], fork: false, reason: 'not running on GitHub Actions' });
   });
 
   test('row 10: the CLI outside GitHub Actions writes the scope it is given, trusted included', async () => {
     const step = await newStep();
-    const given = async (scope: string) => (await stepContext(parseStepOptions(['--scope', scope, '--remote', step.remoteRoot], 'exec'), step.definition.workingDirectory, { GITHUB_ACTIONS: 'false' })).scope;
+    const outside = { GITHUB_ACTIONS: 'false' };
+    const given = async (scope: string) => (await withEnvironment(outside, () => stepContext(parseStepOptions(['--scope', scope, '--remote', step.remoteRoot], 'exec'), step.definition.workingDirectory, outside))).scope;
     assert.deepEqual([(await given('trusted')).write, (await given('trusted')).read], ['trusted', ['trusted']]);
     assert.deepEqual([(await given('pr-8')).write, (await given('pr-8')).read], ['pr-8', ['pr-8', 'trusted']]);
     assert.deepEqual([(await given('team@gpu')).write, (await given('team@gpu')).read], ['team@gpu', ['team@gpu', 'trusted']]);
@@ -317,7 +328,7 @@ describe('sub-scopes on S3', () => {
     const step = await newStep();
     const remote = await openRemote(`s3://${server.bucket}/sub-scopes`, root, { endpoint: server.endpoint, forcePathStyle: true, region: 'us-east-1' });
     const context = async (plan: ScopePlan) => ({ remote, scope: plan, concurrency: 4, failOnCacheError: false, environment: process.env });
-    const nightly = planScope(await pullRequestSeven(), { scope: 'nightly', trustedRefs: [], fallback: 'local' });
+    const nightly = planScope(await pullRequestSevenRun(), { scope: 'nightly', trustedRefs: [], fallback: 'local' });
     const saved = await executeStep(step.definition, await context(nightly), 'auto');
     assert.equal(saved.outputs[0]!.status, 'saved', saved.save);
     assert.match(saved.outputs[0]!.manifest!, /\/pr-7@nightly\/[0-9a-f]{64}\.json$/, 'the manifest is under outputs/*/pr-7@nightly/');
@@ -325,7 +336,7 @@ describe('sub-scopes on S3', () => {
     const again = await executeStep(step.definition, await context(nightly), 'never');
     assert.deepEqual([again.status, again.restored_scope], ['hit', 'pr-7@nightly'], again.reason);
     await rm(join(step.definition.workingDirectory, 'out'), { recursive: true, force: true });
-    const plain = await executeStep(step.definition, await context(planScope(await pullRequestSeven(), { trustedRefs: [], fallback: 'local' })), 'never');
+    const plain = await executeStep(step.definition, await context(planScope(await pullRequestSevenRun(), { trustedRefs: [], fallback: 'local' })), 'never');
     assert.equal(plain.status, 'miss', 'pr-7 does not read its sub-scope');
   });
 });

@@ -10,7 +10,7 @@ import { blobKey, packKey } from '../../src/store/layout.js';
 import { s3rverCredentials, type S3Server } from './s3Server.js';
 
 const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-/** `npm run build` empties dist/ before it writes it again: a suite that starts meanwhile waits this long for it. */
+/** `npm run bundle` empties dist/ before it writes it again: a suite that starts meanwhile waits this long for it. */
 const buildWaitMs = 90_000;
 
 /**
@@ -23,7 +23,7 @@ export async function copyBuiltCli(root: string): Promise<string> {
   const waitUntil = performance.now() + buildWaitMs;
   // A build writes the entries last, so once cli/index.js is there the bundle and its chunks are whole.
   while (!existsSync(join(built, 'cli', 'index.js'))) {
-    if (performance.now() > waitUntil) throw new Error('dist/cli/index.js is missing: run npm run build first');
+    if (performance.now() > waitUntil) throw new Error('dist/cli/index.js is missing: run npm run bundle first');
     await delay(1000);
   }
   await cp(built, target, { recursive: true });

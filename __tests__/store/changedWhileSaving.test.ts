@@ -26,7 +26,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-const provenance = { commit: null, dirty: null, ref: null, event: null, run: null, workflow: null, created: new Date().toISOString(), duration_ms: null };
+const provenance = { commit: null, dirty: null, ref: null, event: null, run: null, workflow: null, repository: null, pull_request: null, created: new Date().toISOString(), duration_ms: null };
 
 /**
  * Snapshots output `out` (hashing it, as a save does), lets `change` write to a file of it, then

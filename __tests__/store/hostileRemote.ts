@@ -99,7 +99,7 @@ export function manifestFor(hostile: HostileCase, files: Record<string, unknown>
     command: ['echo the restore must never need this'],
     env: [],
     extra: '',
-    provenance: { commit: null, dirty: null, ref: null, event: null, run: null, workflow: null, created: new Date().toISOString(), duration_ms: null },
+    provenance: { commit: null, dirty: null, ref: null, event: null, run: null, workflow: null, repository: null, pull_request: null, created: new Date().toISOString(), duration_ms: null },
     ...overrides,
   };
 }

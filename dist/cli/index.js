@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-// Built by scripts/build.mjs: do not edit.
+// Built by scripts/bundle.mjs: do not edit.
 import { cliMain } from '../stoat/index.js';
 await cliMain();

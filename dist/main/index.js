@@ -1,3 +1,3 @@
-// Built by scripts/build.mjs: do not edit.
+// Built by scripts/bundle.mjs: do not edit.
 import { actionMain } from '../stoat/index.js';
 await actionMain();

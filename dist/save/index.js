@@ -1,3 +1,3 @@
-// Built by scripts/build.mjs: do not edit.
+// Built by scripts/bundle.mjs: do not edit.
 import { actionSave } from '../stoat/index.js';
 await actionSave();

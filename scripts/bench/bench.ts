@@ -75,7 +75,7 @@ async function snapshotBundle(): Promise<string> {
     if (attempt === 1) log('dist/ is missing or changing (a rebuild?): waiting for it');
     await new Promise((resolve) => setTimeout(resolve, 2_000));
   }
-  throw new Error(`${dist} has no stable build (cli/index.js and stoat/): run npm run build first`);
+  throw new Error(`${dist} has no stable build (cli/index.js and stoat/): run npm run bundle first`);
 }
 
 /**

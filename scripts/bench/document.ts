@@ -104,7 +104,7 @@ export function benchmarksDocument(outcome: Outcome): string {
     '## How to run',
     '',
     '```sh',
-    'npm run build                      # the bench measures dist/, as a user runs it',
+    'npm run bundle                      # the bench measures dist/, as a user runs it',
     'apt-get install -y awscli          # the peer (Debian\'s AWS CLI v2); without it only stoat is measured',
     'npm run bench                      # the full run: writes BENCHMARKS.md and .bench/results-*.json',
     'npm run bench -- --quick           # small data, 3 runs, under 2 minutes; prints the tables only',

@@ -9,7 +9,7 @@ import { saveStepState } from './stepState.js';
 import * as core from '@actions/core';
 
 /** `run` mode: restore, or run and save. `command` mode: restore now, save in post. */
-export async function actionMain(): Promise<void> {
+export async function run(): Promise<void> {
   try {
     const inputs = readActionInputs(process.env, ['run', 'command']);
     const context = await actionContext(inputs, process.env);

@@ -10,7 +10,7 @@ import { publishReport } from './publishReport.js';
 import { loadStepState } from './stepState.js';
 
 /** `command` mode: save what the workflow's own step produced, under the key main computed. */
-export async function actionPost(): Promise<void> {
+export async function run(): Promise<void> {
   try {
     const state = loadStepState();
     if (state?.mode === 'command') {

@@ -6,7 +6,7 @@ import { failAction } from './failAction.js';
 import { publishReport } from './publishReport.js';
 
 /** The restore sub-action: restore if a saved result exists, and say so in `hit`. */
-export async function actionRestore(): Promise<void> {
+export async function run(): Promise<void> {
   try {
     const inputs = readActionInputs(process.env, ['command']);
     const report = await restoreOnly(inputs.definition, await actionContext(inputs, process.env));

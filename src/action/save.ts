@@ -6,7 +6,7 @@ import { failAction } from './failAction.js';
 import { publishReport } from './publishReport.js';
 
 /** The save sub-action: save the outputs under the key of the inputs as they are now. */
-export async function actionSave(): Promise<void> {
+export async function run(): Promise<void> {
   try {
     const inputs = readActionInputs(process.env, ['command']);
     const report = await saveOnly(inputs.definition, await actionContext(inputs, process.env), { policy: inputs.save, runMs: null });

@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../core/errors.js';
+import { readGitHubRun } from '../action/githubRun.js';
 import { planScope } from '../engine/githubScope.js';
 import { type StepContext } from '../engine/stepContext.js';
 import { defaultConcurrency, type SavePolicy, savePolicies, type StepDefinition } from '../engine/stepDefinition.js';
@@ -50,6 +51,8 @@ export function stepDefinition(options: StepOptions, command: string[]): StepDef
 
 export async function stepContext(options: StepOptions, workingDirectory: string, environment: NodeJS.ProcessEnv): Promise<StepContext> {
   const values = options.values;
+  // In a job on GitHub Actions the event decides the scope, for the CLI as for the action.
+  const github = await readGitHubRun();
   return {
     remote: await openRemote(values.remote ?? environment.STOAT_REMOTE ?? defaultLocalStore(environment), workingDirectory, {
       endpoint: values['s3-endpoint'],
@@ -57,7 +60,8 @@ export async function stepContext(options: StepOptions, workingDirectory: string
       forcePathStyle: values['s3-force-path-style'],
       timeoutSeconds: values.timeout === undefined ? undefined : wholeNumber('--timeout', values.timeout, 3600),
     }),
-    scope: planScope(environment, { scope: values.scope, trustedRefs: [], fallback: 'local' }),
+    scope: planScope(github, { scope: values.scope, trustedRefs: [], fallback: 'local' }),
+    github,
     concurrency: values.concurrency === undefined ? defaultConcurrency : wholeNumber('--concurrency', values.concurrency, 256),
     failOnCacheError: values['fail-on-cache-error'],
     environment,

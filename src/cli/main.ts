@@ -1,6 +1,6 @@
 import { runCli } from './runCli.js';
 
-export async function cliMain(): Promise<void> {
+export async function run(): Promise<void> {
   // A reader that stops early (`stoat hash | head`) has what it wanted: the rest of the output has
   // nowhere to go, which is no failure of the command.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {

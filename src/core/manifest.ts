@@ -34,6 +34,10 @@ export interface Provenance {
   event: string | null;
   run: string | null;
   workflow: string | null;
+  /** `owner/name` of the repository the run was in; null for saves made elsewhere (and before this was recorded). */
+  repository: string | null;
+  /** The pull request the run was for, if any. */
+  pull_request: number | null;
   created: string;
   duration_ms: number | null;
 }
@@ -158,6 +162,8 @@ function parseProvenance(value: unknown): Provenance {
     event: optionalText('event'),
     run: optionalText('run'),
     workflow: optionalText('workflow'),
+    repository: optionalText('repository'),
+    pull_request: typeof provenance.pull_request === 'number' && Number.isSafeInteger(provenance.pull_request) ? provenance.pull_request : null,
     created,
     duration_ms: typeof provenance.duration_ms === 'number' ? provenance.duration_ms : null,
   };

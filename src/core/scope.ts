@@ -1,4 +1,5 @@
 import { UsageError } from './errors.js';
+import { type GitHubRun } from './githubRun.js';
 import { sha256Hex } from './fileHash.js';
 import { printable } from './printable.js';
 
@@ -24,13 +25,8 @@ export interface ScopePlan {
   reason: string;
 }
 
-/** What decides the scope of a run on GitHub, read from its environment and event payload. */
-export interface GitHubRunFacts {
-  eventName: string;
-  ref: string;
-  defaultBranch: string | undefined;
-  pullRequestNumber: number | undefined;
-  fork: boolean;
+/** What decides the scope of a run on GitHub: the run as the runner describes it, and the refs the workflow trusts. */
+export interface GitHubRunFacts extends Pick<GitHubRun, 'eventName' | 'ref' | 'defaultBranch' | 'pullRequestNumber' | 'fork'> {
   trustedRefs: readonly string[];
 }
 

@@ -1,24 +1,26 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { type GitHubRun, runUrl } from '../core/githubRun.js';
 import { type Provenance } from '../core/manifest.js';
 
 const run = promisify(execFile);
 
-/** Where a saved result came from: commit, ref, event and run on GitHub; commit and dirty state anywhere. */
-export async function collectProvenance(workingDirectory: string, environment: NodeJS.ProcessEnv, durationMs: number | null): Promise<Provenance> {
-  const commit = environment.GITHUB_SHA ?? (await git(workingDirectory, ['rev-parse', 'HEAD']));
+/**
+ * Where a saved result came from: on GitHub the commit, ref, event, run, workflow, repository and
+ * pull request of the run; anywhere, the commit and whether the working tree was dirty.
+ */
+export async function collectProvenance(workingDirectory: string, github: GitHubRun | undefined, durationMs: number | null): Promise<Provenance> {
+  const commit = github?.sha ?? (await git(workingDirectory, ['rev-parse', 'HEAD']));
   const status = await git(workingDirectory, ['status', '--porcelain', '--untracked-files=no']);
-  const runUrl =
-    environment.GITHUB_RUN_ID === undefined
-      ? null
-      : `${environment.GITHUB_SERVER_URL ?? 'https://github.com'}/${environment.GITHUB_REPOSITORY ?? ''}/actions/runs/${environment.GITHUB_RUN_ID}/attempts/${environment.GITHUB_RUN_ATTEMPT ?? '1'}`;
   return {
     commit: commit ?? null,
     dirty: status === undefined ? null : status !== '',
-    ref: environment.GITHUB_REF ?? (await git(workingDirectory, ['symbolic-ref', '-q', 'HEAD'])) ?? null,
-    event: environment.GITHUB_EVENT_NAME ?? null,
-    run: runUrl,
-    workflow: environment.GITHUB_WORKFLOW ?? null,
+    ref: (github?.ref || undefined) ?? (await git(workingDirectory, ['symbolic-ref', '-q', 'HEAD'])) ?? null,
+    event: github?.eventName || null,
+    run: github === undefined ? null : runUrl(github),
+    workflow: github?.workflow ?? null,
+    repository: github?.repository ?? null,
+    pull_request: github?.pullRequestNumber ?? null,
     created: new Date().toISOString(),
     duration_ms: durationMs === null ? null : Math.round(durationMs),
   };

@@ -54,7 +54,7 @@ export async function saveStep(definition: StepDefinition, report: StepReport, c
       command: report.command,
       env: definition.env,
       extra: definition.keyExtra,
-      provenance: await collectProvenance(definition.workingDirectory, context.environment, options.runMs),
+      provenance: await collectProvenance(definition.workingDirectory, context.github, options.runMs),
       concurrency: context.concurrency,
       damaged: new Set(report.damaged_objects),
       progress: context.progress,

@@ -1,3 +1,4 @@
+import { type GitHubRun } from '../core/githubRun.js';
 import { type ScopePlan } from '../core/scope.js';
 import { type TransferProgress } from '../core/transferProgress.js';
 import { type Remote } from '../remote/remote.js';
@@ -9,7 +10,10 @@ export interface StepContext {
   concurrency: number;
   /** Turn remote errors into failures instead of warnings. */
   failOnCacheError: boolean;
+  /** The command's environment, and where `env` names are looked up. */
   environment: NodeJS.ProcessEnv;
+  /** The run on GitHub Actions this step is part of, for the provenance of what it saves. */
+  github?: GitHubRun;
   /** Where transfers report progress; nothing is shown without it. */
   progress?: TransferProgress;
   /** Where the command's standard output goes: ours (the default), or our standard error when ours carries a report. */

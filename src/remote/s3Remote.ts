@@ -65,7 +65,7 @@ export class S3Remote implements Remote {
       responseChecksumValidation: 'WHEN_REQUIRED',
       maxAttempts: attemptsPerRequest,
     } as const;
-    this.client = new S3Client({
+    this.client = withoutNodeVersionNotice(() => new S3Client({
       ...configuration,
       requestHandler: {
         connectionTimeout: Math.min(10_000, timeoutMilliseconds),
@@ -73,7 +73,7 @@ export class S3Remote implements Remote {
         // Without this the handler only logs a stalled request and waits on.
         throwOnRequestTimeout: true,
       },
-    });
+    }));
     // The same credentials, resolved once for both clients (an SSO or instance role is asked once).
     this.partClient = new S3Client({ ...configuration, credentials: this.client.config.credentials, requestHandler: new DirectHttpHandler(timeoutMilliseconds) });
   }
@@ -241,4 +241,22 @@ function statusOf(error: unknown): number | undefined {
 
 function errorName(error: unknown): string | undefined {
   return (error as { name?: string } | undefined)?.name;
+}
+
+/**
+ * The SDK tells every process on Node 20 (in nine lines) that its releases after January 2027 will
+ * need Node 22. stoat runs the copy bundled with it, which those releases never replace, so the
+ * notice is not for stoat's users. It is read while a client is made; the variable that turns it
+ * off is set only for that moment, so the commands stoat runs never inherit it.
+ */
+function withoutNodeVersionNotice<T>(make: () => T): T {
+  const name = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
+  const before = process.env[name];
+  process.env[name] = 'true';
+  try {
+    return make();
+  } finally {
+    if (before === undefined) delete process.env[name];
+    else process.env[name] = before;
+  }
 }

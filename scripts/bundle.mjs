@@ -1,6 +1,6 @@
 // Bundles src/entrypoints.ts with ncc into <out>/stoat (index.js and the chunks its dynamic imports
 // load) and writes one small entry file per face (<out>/main/index.js, ...) that calls its function.
-// Usage: node scripts/build.mjs [--out DIR]
+// Usage: node scripts/bundle.mjs [--out DIR]
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,7 +28,7 @@ writeFileSync(join(out, 'package.json'), '{ "type": "module" }\n');
 for (const [face, entry] of Object.entries(faces)) {
   mkdirSync(join(out, face), { recursive: true });
   const shebang = face === 'cli' ? '#!/usr/bin/env node\n' : '';
-  writeFileSync(join(out, face, 'index.js'), `${shebang}// Built by scripts/build.mjs: do not edit.\nimport { ${entry} } from '../stoat/index.js';\nawait ${entry}();\n`);
+  writeFileSync(join(out, face, 'index.js'), `${shebang}// Built by scripts/bundle.mjs: do not edit.\nimport { ${entry} } from '../stoat/index.js';\nawait ${entry}();\n`);
 }
 chmodSync(join(out, 'cli', 'index.js'), 0o755);
 console.log(`built ${join(out, 'stoat', 'index.js')} and the entries of ${Object.keys(faces).join(', ')}`);
