@@ -1,5 +1,5 @@
 import { afterAll } from '@jest/globals';
-import { closeHashPool } from '../src/core/hashPool.js';
+import { closeHashPool } from '../src/hashing/index.js';
 
 // Jest runs many suites in one worker process: a suite's hashing threads are stopped with it, so
 // none is left for the worker to wait on when the run ends.

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, test } from '@jest/globals';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { expandDependencies } from '../../src/core/dependencies.js';
+import { expandDependencies } from '../../src/workspace/dependencies.js';
 import { planExplicitScope } from '../../src/core/scope.js';
 import { stagingName } from '../../src/core/stagingName.js';
 import { restoreOnly } from '../../src/engine/restoreOnly.js';

@@ -4,7 +4,7 @@ import { appendFile, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { UsageError } from '../../src/core/errors.js';
-import { snapshotOutput } from '../../src/core/outputSnapshot.js';
+import { snapshotOutput } from '../../src/workspace/outputSnapshot.js';
 import { openRemote } from '../../src/remote/openRemote.js';
 import { type Remote } from '../../src/remote/remote.js';
 import { saveOutputs } from '../../src/store/saveOutputs.js';

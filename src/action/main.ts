@@ -2,7 +2,7 @@ import { executeStep } from '../engine/executeStep.js';
 import { restoreOnly } from '../engine/restoreOnly.js';
 import { actionContext } from './actionContext.js';
 import { readActionInputs } from './actionInputs.js';
-import { closeHashPool } from '../core/hashPool.js';
+import { closeHashPool } from '../hashing/index.js';
 import { failAction } from './failAction.js';
 import { publishReport } from './publishReport.js';
 import { saveStepState } from './stepState.js';

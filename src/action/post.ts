@@ -4,7 +4,7 @@ import { type StepReport } from '../core/stepReport.js';
 import { saveStep } from '../engine/saveStep.js';
 import { actionContext } from './actionContext.js';
 import { readActionInputs } from './actionInputs.js';
-import { closeHashPool } from '../core/hashPool.js';
+import { closeHashPool } from '../hashing/index.js';
 import { failAction } from './failAction.js';
 import { publishReport } from './publishReport.js';
 import { loadStepState } from './stepState.js';

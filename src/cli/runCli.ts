@@ -1,5 +1,5 @@
 import { errorMessage, UsageError } from '../core/errors.js';
-import { closeHashPool } from '../core/hashPool.js';
+import { closeHashPool } from '../hashing/index.js';
 import { stackFrames } from '../core/stackFrames.js';
 import { CacheFailure } from '../engine/cacheFailure.js';
 import { renderTextLines } from '../report/terminalSummary.js';

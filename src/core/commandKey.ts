@@ -1,4 +1,4 @@
-import { sha256Hex } from './fileHash.js';
+import { sha256Hex } from './fileDigests.js';
 
 export interface CommandKeyParts {
   /** The command lines as given. */

@@ -1,6 +1,6 @@
 import { UsageError } from './errors.js';
 import { type GitHubRun } from './githubRun.js';
-import { sha256Hex } from './fileHash.js';
+import { sha256Hex } from './fileDigests.js';
 import { printable } from './printable.js';
 
 export const trustedScope = 'trusted';

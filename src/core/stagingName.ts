@@ -1,4 +1,4 @@
-import { sha256Hex } from './fileHash.js';
+import { sha256Hex } from './fileDigests.js';
 
 /**
  * A restore builds each output in a folder beside it, named so that a later run can tell whose it

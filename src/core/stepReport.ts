@@ -1,4 +1,4 @@
-import { type FileDigests } from './fileHash.js';
+import { type FileDigests } from './fileDigests.js';
 
 /** The result objects every face renders: the JSON report, the job summary, the CLI's output. */
 

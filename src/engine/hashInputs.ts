@@ -1,5 +1,5 @@
-import { expandDependencies } from '../core/dependencies.js';
-import { hashFiles } from '../core/hashPool.js';
+import { expandDependencies } from '../workspace/dependencies.js';
+import { hashFiles } from '../hashing/index.js';
 import { type InputReport } from '../core/stepReport.js';
 
 /** The input-hash report: md5, sha1 and sha256 of every file the entries expand to, in one read each. */

@@ -1,8 +1,8 @@
 import { dirname } from 'node:path';
 import { type DeclaredPath, resolveDeclaredPath } from '../core/declaredPath.js';
 import { RemoteError, UsageError } from '../core/errors.js';
-import { snapshotOutput } from '../core/outputSnapshot.js';
-import { findOutsideLink } from '../core/outsideLink.js';
+import { snapshotOutput } from '../workspace/outputSnapshot.js';
+import { findOutsideLink } from '../workspace/outsideLink.js';
 import { printable } from '../core/printable.js';
 import { type StepReport } from '../core/stepReport.js';
 import { saveOutputs } from '../store/saveOutputs.js';

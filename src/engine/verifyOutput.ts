@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { errorMessage, UsageError } from '../core/errors.js';
 import { type Manifest, parseManifest } from '../core/manifest.js';
-import { snapshotOutput } from '../core/outputSnapshot.js';
+import { snapshotOutput } from '../workspace/outputSnapshot.js';
 import { type TreeDifference, treeDifference } from '../core/treeDifference.js';
 import { maximumManifestBytes } from '../store/readManifest.js';
 

@@ -1,6 +1,6 @@
 import { IntegrityError } from '../core/errors.js';
 import { mapConcurrently } from '../core/mapConcurrently.js';
-import { TrailingHash } from '../core/trailingHash.js';
+import { TrailingHash } from '../hashing/index.js';
 import { type TransferProgress } from '../core/transferProgress.js';
 import { readRangeInto, type Remote } from '../remote/remote.js';
 import { type MemberWriter } from './memberWriter.js';

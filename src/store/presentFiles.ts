@@ -2,11 +2,9 @@ import { type Stats, chmodSync, linkSync, lstatSync, realpathSync } from 'node:f
 import { copyFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type DeclaredPath } from '../core/declaredPath.js';
-import { sha256File } from '../core/fileHash.js';
-import { HashFileError } from '../core/hashPool.js';
 import { type Manifest, type ManifestFile } from '../core/manifest.js';
 import { mapConcurrently } from '../core/mapConcurrently.js';
-import { sha256OfFiles } from '../core/sha256OfFiles.js';
+import { HashFileError, sha256OfFiles } from '../hashing/index.js';
 
 /** An output being restored into a staging directory, as far as reusing what is already there goes. */
 export interface StagingOutput {
@@ -97,7 +95,7 @@ async function sha256OfEach(paths: readonly string[]): Promise<(string | undefin
   } catch (error) {
     if (!(error instanceof HashFileError)) throw error;
     // One unreadable file fails the whole batch: hash each alone so the others are still reused.
-    return mapConcurrently(paths, singleFileConcurrency, (path) => sha256File(path).then((digest) => digest.sha256, () => undefined));
+    return mapConcurrently(paths, singleFileConcurrency, (path) => sha256OfFiles([path]).then(([digest]) => digest!.sha256, () => undefined));
   }
 }
 

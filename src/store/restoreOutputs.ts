@@ -6,7 +6,7 @@ import { basename, dirname, join } from 'node:path';
 import { type DeclaredPath } from '../core/declaredPath.js';
 import { IntegrityError, LocalFileError } from '../core/errors.js';
 import { type ManifestFile } from '../core/manifest.js';
-import { findOutsideLink } from '../core/outsideLink.js';
+import { findOutsideLink } from '../workspace/outsideLink.js';
 import { stagingName } from '../core/stagingName.js';
 import { type TransferProgress } from '../core/transferProgress.js';
 import { type Remote } from '../remote/remote.js';

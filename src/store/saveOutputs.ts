@@ -2,7 +2,7 @@ import { SourceChangedError } from '../core/errors.js';
 import { type ManifestFile, type ManifestInput, type Provenance } from '../core/manifest.js';
 import { manifestBytes } from '../core/manifestBytes.js';
 import { mapConcurrently } from '../core/mapConcurrently.js';
-import { type OutputSnapshot, type SnapshotFile } from '../core/outputSnapshot.js';
+import { type OutputSnapshot, type SnapshotFile } from '../workspace/outputSnapshot.js';
 import { silentProgress, type TransferProgress } from '../core/transferProgress.js';
 import { type Remote } from '../remote/remote.js';
 import { changedWhileSaving } from './changedWhileSaving.js';

@@ -1,8 +1,8 @@
 import { isUtf8 } from 'node:buffer';
 import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from './errors.js';
-import { printable } from './printable.js';
+import { UsageError } from '../core/errors.js';
+import { printable } from '../core/printable.js';
 
 /**
  * File names that are not valid UTF-8. Linux allows any bytes in a name; Node reads names as text

@@ -1,6 +1,6 @@
 import { lstat, realpath } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { toPosix } from './declaredPath.js';
+import { toPosix } from '../core/declaredPath.js';
 
 /** A symbolic link on the way to a path that leads out of the working directory, or cannot be followed. */
 export interface OutsideLink {

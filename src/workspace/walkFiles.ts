@@ -1,12 +1,12 @@
 import { lstatSync, realpathSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { compareStrings } from './commandKey.js';
-import { toPosix } from './declaredPath.js';
-import { UsageError } from './errors.js';
-import { isNameTooLong, pathLimitExplanation, shortenedPath } from './pathLimit.js';
-import { printable } from './printable.js';
-import { isStagingName } from './stagingName.js';
+import { compareStrings } from '../core/commandKey.js';
+import { toPosix } from '../core/declaredPath.js';
+import { UsageError } from '../core/errors.js';
+import { isNameTooLong, pathLimitExplanation, shortenedPath } from '../core/pathLimit.js';
+import { printable } from '../core/printable.js';
+import { isStagingName } from '../core/stagingName.js';
 import { findUndecodableName, replacementCharacter, undecodableNameError } from './undecodableNames.js';
 
 export interface WalkedFile {

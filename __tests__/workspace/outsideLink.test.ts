@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { realpath, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from '@jest/globals';
-import { findOutsideLink } from '../../src/core/outsideLink.js';
-import { withTemporaryDirectory, writeFiles } from './temporaryDirectory.js';
+import { findOutsideLink } from '../../src/workspace/outsideLink.js';
+import { withTemporaryDirectory, writeFiles } from '../core/temporaryDirectory.js';
 
 describe('findOutsideLink', () => {
   test('finds nothing on a path of real folders, whether it exists or not', async () => {

@@ -4,9 +4,9 @@ import { writeFileSync } from 'node:fs';
 import { mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from '@jest/globals';
-import { expandDependencies } from '../../src/core/dependencies.js';
+import { expandDependencies } from '../../src/workspace/dependencies.js';
 import { UsageError } from '../../src/core/errors.js';
-import { withTemporaryDirectory, writeFiles } from './temporaryDirectory.js';
+import { withTemporaryDirectory, writeFiles } from '../core/temporaryDirectory.js';
 
 /** The relative paths only: most tests are about which files are covered, in which order. */
 async function expandedPaths(workingDirectory: string, entries: readonly string[]): Promise<string[]> {

@@ -2,7 +2,8 @@ import { hash } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { closeDescriptor, fillSync, openForHashing } from './hashFileAccess.js';
 import { changedWhileHashingError, unreadableFileError } from './hashFileErrors.js';
-import { type FileSha256, hashFilesSha256 } from './hashPool.js';
+import { type FileSha256 } from '../core/fileDigests.js';
+import { hashFilesSha256 } from './hashPool.js';
 
 /** Files up to this size are hashed on this thread; larger ones by the hashing pool. */
 const smallFileLimit = 64 * 1024;

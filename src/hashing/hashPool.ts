@@ -1,16 +1,12 @@
 import { availableParallelism } from 'node:os';
-import { hashFile, sha256File, type FileDigests } from './fileHash.js';
+import { type FileDigests, type FileSha256 } from '../core/fileDigests.js';
+import { hashFile, sha256File } from './fileHash.js';
 import { unreadableFileError } from './hashFileErrors.js';
 import { HashWorkerPool } from './hashWorkerPool.js';
-import { mapConcurrently } from './mapConcurrently.js';
+import { mapConcurrently } from '../core/mapConcurrently.js';
 
 export { HashFileError } from './hashFileErrors.js';
 
-/** The sha256 of a file and its size: what a manifest records for an output. */
-export interface FileSha256 {
-  size: number;
-  sha256: string;
-}
 
 /** Files hashed at once by the single-threaded fallback, as the engine did before the pool. */
 const mainThreadConcurrency = 16;

@@ -1,13 +1,13 @@
 import { basename } from 'node:path';
 import { lstat } from 'node:fs/promises';
 import { isDynamicPattern } from 'tinyglobby';
-import { type DeclaredPath } from './declaredPath.js';
-import { UsageError } from './errors.js';
-import { isNameTooLong, pathLimitExplanation, shortenedPath } from './pathLimit.js';
-import { printable } from './printable.js';
-import { checkSavableNames } from './savableNames.js';
-import { sha256OfFiles } from './sha256OfFiles.js';
-import { treeHash, type TreeEntry } from './treeHash.js';
+import { type DeclaredPath } from '../core/declaredPath.js';
+import { UsageError } from '../core/errors.js';
+import { isNameTooLong, pathLimitExplanation, shortenedPath } from '../core/pathLimit.js';
+import { printable } from '../core/printable.js';
+import { checkSavableNames } from '../core/savableNames.js';
+import { sha256OfFiles } from '../hashing/index.js';
+import { treeHash, type TreeEntry } from '../core/treeHash.js';
 import { findUndecodablePath, undecodableNameError } from './undecodableNames.js';
 import { walkFiles } from './walkFiles.js';
 

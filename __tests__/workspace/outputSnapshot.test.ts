@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { describe, test } from '@jest/globals';
 import { resolveDeclaredPath } from '../../src/core/declaredPath.js';
 import { UsageError } from '../../src/core/errors.js';
-import { snapshotOutput } from '../../src/core/outputSnapshot.js';
+import { snapshotOutput } from '../../src/workspace/outputSnapshot.js';
 import { treeHash } from '../../src/core/treeHash.js';
-import { withTemporaryDirectory, writeFiles } from './temporaryDirectory.js';
+import { withTemporaryDirectory, writeFiles } from '../core/temporaryDirectory.js';
 
 const emptySha256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 const foxSha256 = 'd7a8fbb307d7809469ca9abcb0082e4f8d5651e46d3cdb762d02d0bf37c9e592';

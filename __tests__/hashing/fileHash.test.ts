@@ -3,8 +3,9 @@ import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from '@jest/globals';
-import { hashFile, sha256File, sha256Hex } from '../../src/core/fileHash.js';
-import { withTemporaryDirectory } from './temporaryDirectory.js';
+import { sha256Hex } from '../../src/core/fileDigests.js';
+import { hashFile, sha256File } from '../../src/hashing/fileHash.js';
+import { withTemporaryDirectory } from '../core/temporaryDirectory.js';
 
 /** The digest printed by a coreutils tool (`md5sum`, `sha1sum`, `sha256sum`) for one file. */
 function coreutilsDigest(tool: string, path: string): string {

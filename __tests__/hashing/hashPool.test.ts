@@ -6,10 +6,10 @@ import { appendFile, mkdir, readdir, readlink, truncate, writeFile } from 'node:
 import { join } from 'node:path';
 import { afterAll, describe, test } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type FileDigests } from '../../src/core/fileHash.js';
-import { closeHashPool, hashFiles, hashFilesSha256 } from '../../src/core/hashPool.js';
-import { hashChunkSize } from '../../src/core/hashWorkerPool.js';
-import { withTemporaryDirectory } from './temporaryDirectory.js';
+import { type FileDigests } from '../../src/core/fileDigests.js';
+import { closeHashPool, hashFiles, hashFilesSha256 } from '../../src/hashing/hashPool.js';
+import { hashChunkSize } from '../../src/hashing/hashWorkerPool.js';
+import { withTemporaryDirectory } from '../core/temporaryDirectory.js';
 
 afterAll(closeHashPool);
 

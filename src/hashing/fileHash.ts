@@ -1,17 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-
-/** What the input-hash report gives for one file: all three digests from one read. */
-export interface FileDigests {
-  size: number;
-  md5: string;
-  sha1: string;
-  sha256: string;
-}
-
-export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
-}
+import { type FileDigests } from '../core/fileDigests.js';
 
 /** Reads the file once and feeds every chunk to all three hashes. */
 export async function hashFile(path: string): Promise<FileDigests> {

@@ -1,6 +1,6 @@
 import { type Dirent, readdir, realpath, stat, type Stats } from 'node:fs';
 import { type GlobOptions } from 'tinyglobby';
-import { isNameTooLong } from './pathLimit.js';
+import { isNameTooLong } from '../core/pathLimit.js';
 import { replacementCharacter } from './undecodableNames.js';
 
 type Callback<T> = (error: NodeJS.ErrnoException | null, value: T) => void;

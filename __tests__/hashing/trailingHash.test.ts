@@ -3,8 +3,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from '@jest/globals';
-import { TrailingHash } from '../../src/core/trailingHash.js';
-import { withTemporaryDirectory } from './temporaryDirectory.js';
+import { TrailingHash } from '../../src/hashing/trailingHash.js';
+import { withTemporaryDirectory } from '../core/temporaryDirectory.js';
 
 describe('TrailingHash', () => {
   test('hashes a file written in parts out of order, trailing the gapless prefix', async () => {
