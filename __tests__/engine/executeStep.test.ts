@@ -8,7 +8,7 @@ import { afterAll, describe, test } from '@jest/globals';
 import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { RemoteConfigurationError } from '../../src/core/errors.js';
 import { planExplicitScope } from '../../src/core/scope.js';
-import { CacheFailure } from '../../src/engine/cacheFailure.js';
+import { CacheFailure } from '../../src/core/errors.js';
 import { executeStep } from '../../src/engine/executeStep.js';
 import { prepareStep } from '../../src/engine/prepareStep.js';
 import { restoreStep } from '../../src/engine/restoreStep.js';

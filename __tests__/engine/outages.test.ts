@@ -4,7 +4,7 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { planExplicitScope } from '../../src/core/scope.js';
-import { CacheFailure } from '../../src/engine/cacheFailure.js';
+import { CacheFailure } from '../../src/core/errors.js';
 import { executeStep } from '../../src/engine/executeStep.js';
 import { type StepContext } from '../../src/engine/stepContext.js';
 import { type StepDefinition } from '../../src/engine/stepDefinition.js';

@@ -1,5 +1,6 @@
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { type AddressInfo, type Socket } from 'node:net';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { forwardRequest } from './forwardRequest.js';
+import { listenOnLoopback } from './loopbackServer.js';
 
 /**
  * How the proxy misbehaves: pass requests through, answer 500, reset the connection part-way
@@ -24,7 +25,6 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   let fault: Fault = 'pass';
   let faultMethods: string[] | ((request: IncomingMessage) => boolean) | undefined;
   let faultsLeft = Infinity;
-  const sockets = new Set<Socket>();
   const proxy: FaultProxy = {
     url: '',
     requests: 0,
@@ -33,10 +33,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       faultMethods = methods;
       faultsLeft = times;
     },
-    async stop() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    stop: async () => undefined,
   };
   const server: Server = createServer((incoming: IncomingMessage, answer: ServerResponse) => {
     proxy.requests++;
@@ -51,33 +48,8 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       answer.end('<?xml version="1.0"?><Error><Code>InternalError</Code><Message>injected</Message></Error>');
       return;
     }
-    const forwarded = request(
-      { host: upstream.hostname, port: upstream.port, method: incoming.method, path: incoming.url, headers: incoming.headers },
-      (response) => {
-        answer.writeHead(response.statusCode ?? 502, response.headers);
-        if (active !== 'reset') {
-          response.pipe(answer);
-          return;
-        }
-        // Half the body, then the connection drops: what a flaky network does mid-download.
-        const length = Number(response.headers['content-length'] ?? 0);
-        let sent = 0;
-        response.on('data', (chunk: Buffer) => {
-          sent += chunk.length;
-          answer.write(chunk);
-          if (sent >= length / 2) answer.socket?.destroy();
-        });
-        response.on('end', () => answer.socket?.destroy());
-      },
-    );
-    forwarded.on('error', () => answer.socket?.destroy());
-    incoming.pipe(forwarded);
+    forwardRequest(incoming, answer, upstream, active === 'reset');
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  proxy.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  Object.assign(proxy, await listenOnLoopback(server));
   return proxy;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from '@jest/globals';
 import { type StepReport } from '../../src/core/stepReport.js';
-import { renderTextLines } from '../../src/report/terminalSummary.js';
+import { terminalSummaryLines } from '../../src/report/terminalSummary.js';
 
 const key = 'c0ffee'.padEnd(64, '0');
 
@@ -32,7 +32,7 @@ const saveOnly = { reason: '', ran: false, exit_code: null } satisfies Partial<S
 
 describe('the text report', () => {
   test('gives the verdict with its reason, the key, the store used and each output, one line each', () => {
-    const lines = renderTextLines(report());
+    const lines = terminalSummaryLines(report());
     assert.equal(lines[0], 'stoat: miss: no saved result for this key in scopes local, trusted');
     assert.ok(lines.includes(`  key ${key} (scope local; reads local, trusted)`));
     assert.ok(lines.includes('  remote s3://bucket/cache'), lines.join('\n'));
@@ -41,14 +41,14 @@ describe('the text report', () => {
   });
 
   test('a save on its own says what it saved instead of an empty miss', () => {
-    assert.equal(renderTextLines(report({ ...saveOnly }))[0], 'stoat: save only: saved into scope "local"');
-    assert.equal(renderTextLines(report({ ...saveOnly, save: 'skipped: save is "never"' }))[0], 'stoat: save only: skipped: save is "never"');
-    const failed = renderTextLines(report({ ...saveOnly, status: 'error', save: 'failed: could not put x (HTTP 500)' }))[0];
+    assert.equal(terminalSummaryLines(report({ ...saveOnly }))[0], 'stoat: save only: saved into scope "local"');
+    assert.equal(terminalSummaryLines(report({ ...saveOnly, save: 'skipped: save is "never"' }))[0], 'stoat: save only: skipped: save is "never"');
+    const failed = terminalSummaryLines(report({ ...saveOnly, status: 'error', save: 'failed: could not put x (HTTP 500)' }))[0];
     assert.equal(failed, 'stoat: remote error: the save failed: could not put x (HTTP 500)');
   });
 
   test('a field with a line break stays inside its own line, for the face to make printable', () => {
-    const lines = renderTextLines(report({ status: 'error', reason: 'the remote failed: Access Denied\n::error::forged', remote: 's3://bucket/a\nb' }));
+    const lines = terminalSummaryLines(report({ status: 'error', reason: 'the remote failed: Access Denied\n::error::forged', remote: 's3://bucket/a\nb' }));
     assert.equal(lines[0], 'stoat: remote error: the remote failed: Access Denied\n::error::forged');
     assert.ok(lines.includes('  remote s3://bucket/a\nb'));
   });

@@ -8,7 +8,7 @@ import { snapshotOutput } from '../../src/workspace/outputSnapshot.js';
 import { openRemote } from '../../src/remote/openRemote.js';
 import { type Remote } from '../../src/remote/remote.js';
 import { saveOutputs } from '../../src/store/saveOutputs.js';
-import { multipartThreshold } from '../../src/remote/s3Multipart.js';
+import { multipartThreshold } from '../../src/remote/s3/s3Multipart.js';
 import { inspectorClient, type S3Server, s3rverCredentials, startS3Server } from '../helpers/s3Server.js';
 import { listFilePaths, makeTemporaryDirectory, writeFiles } from '../helpers/workspace.js';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';

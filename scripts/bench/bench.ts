@@ -3,7 +3,7 @@
 // A full run writes BENCHMARKS.md; --quick and --only (a part of the run) only print. See BENCHMARKS.md for
 // what is measured and how.
 import { existsSync } from 'node:fs';
-import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -181,7 +181,7 @@ async function main(): Promise<number> {
   process.stdout.write(`${resultTables(outcome)}\n`);
   if (!whole) process.stdout.write(`(only ${[...options.only].join(', ')}: a part of the run)\n\n`);
   if (!quick && whole) {
-    await writeFile(join(repository, 'BENCHMARKS.md'), benchmarksDocument(outcome));
+    await writeFile(join(repository, 'BENCHMARKS.md'), benchmarksDocument(outcome) + (await keptStudies(join(repository, 'BENCHMARKS.md'))));
     log('wrote BENCHMARKS.md');
   }
   log(`done in ${outcome.durationSeconds.toFixed(0)} s; raw results in ${outcome.rawResultsPath}`);
@@ -198,3 +198,15 @@ main().then(
     process.exit(1);
   },
 );
+
+/**
+ * Studies measured by hand (why a design was chosen) sit at the end of BENCHMARKS.md after this
+ * marker, and a full run keeps them when it writes the file again.
+ */
+const keptMarker = '<!-- Measured by hand: npm run bench keeps everything from here on when it rewrites this file. -->';
+
+async function keptStudies(path: string): Promise<string> {
+  const previous = await readFile(path, 'utf8').catch(() => '');
+  const start = previous.indexOf(keptMarker);
+  return start === -1 ? '' : `\n${previous.slice(start)}`;
+}

@@ -1,20 +1,23 @@
-import { planScope } from '../engine/githubScope.js';
+import { directOutput } from '../engine/outputSink.js';
 import { type StepContext } from '../engine/stepContext.js';
-import { openRemote } from '../remote/openRemote.js';
+import { stepContextOf } from '../engine/stepContextOf.js';
 import { logProgress } from '../report/progressDisplay.js';
 import { logLines } from './actionLog.js';
 import { type ActionInputs } from './actionInputs.js';
 import { readGitHubRun } from './githubRun.js';
 
+/** The step's context from the Action's inputs: progress as log lines, the command's output straight to the log. */
 export async function actionContext(inputs: ActionInputs, environment: NodeJS.ProcessEnv): Promise<StepContext> {
-  const github = await readGitHubRun();
-  return {
-    remote: await openRemote(inputs.remote, inputs.definition.workingDirectory, inputs.s3),
-    scope: planScope(github, { scope: inputs.scope, trustedRefs: inputs.trustedRefs, fallback: 'local' }),
-    github,
+  return stepContextOf({
+    remote: inputs.remote,
+    s3: inputs.s3,
+    workingDirectory: inputs.definition.workingDirectory,
+    scope: { scope: inputs.scope, trustedRefs: inputs.trustedRefs, fallback: 'local' },
     concurrency: inputs.concurrency,
     failOnCacheError: inputs.failOnCacheError,
     environment,
+    github: await readGitHubRun(),
     progress: logProgress((line) => logLines([`stoat: ${line}`])),
-  };
+    commandOutput: directOutput(),
+  });
 }

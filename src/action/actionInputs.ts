@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { UsageError } from '../core/errors.js';
-import { type S3Options } from '../remote/openRemote.js';
+import { scriptLines } from '../core/scriptLines.js';
+import { type S3Options } from '../remote/s3/s3Options.js';
 import { defaultConcurrency, type SavePolicy, savePolicies, type StepDefinition } from '../engine/stepDefinition.js';
 import { resolve } from 'node:path';
 
@@ -59,14 +60,6 @@ export function readActionInputs(environment: NodeJS.ProcessEnv, modes: readonly
     trustedRefs: core.getMultilineInput('trusted-refs'),
     concurrency: core.getInput('concurrency') === '' ? defaultConcurrency : countInput('concurrency', 256),
   };
-}
-
-/** The script's lines as given; YAML's block scalars add a final newline that is not part of it. */
-export function scriptLines(script: string): string[] {
-  const lines = script.replace(/\r\n/g, '\n').split('\n');
-  while (lines.length > 0 && lines[lines.length - 1]!.trim() === '') lines.pop();
-  while (lines.length > 0 && lines[0]!.trim() === '') lines.shift();
-  return lines;
 }
 
 /** Without a remote, results stay on the runner's disk: useful on self-hosted runners. */

@@ -6,7 +6,7 @@ import * as core from '@actions/core';
 import { errorMessage } from '../core/errors.js';
 import { type StepReport } from '../core/stepReport.js';
 import { renderSummary } from '../report/summaryMarkdown.js';
-import { renderTextLines } from '../report/terminalSummary.js';
+import { terminalSummaryLines } from '../report/terminalSummary.js';
 import { logLines, logWarning } from './actionLog.js';
 
 export interface PublishOptions {
@@ -25,7 +25,7 @@ export async function publishReport(report: StepReport, environment: NodeJS.Proc
   core.setOutput('key', report.key);
   core.setOutput('report', reportPath);
   for (const warning of report.warnings) logWarning(warning);
-  logLines(renderTextLines(report));
+  logLines(terminalSummaryLines(report));
   if (options.summary) await writeSummary(report, options.title, environment, reportPath);
   return reportPath;
 }

@@ -1,19 +1,14 @@
 import { restoreOnly } from '../engine/restoreOnly.js';
 import { actionContext } from './actionContext.js';
 import { readActionInputs } from './actionInputs.js';
-import { closeHashPool } from '../hashing/index.js';
-import { failAction } from './failAction.js';
 import { publishReport } from './publishReport.js';
+import { runActionStep } from './runActionStep.js';
 
 /** The restore sub-action: restore if a saved result exists, and say so in `hit`. */
 export async function run(): Promise<void> {
-  try {
+  await runActionStep(async () => {
     const inputs = readActionInputs(process.env, ['command']);
     const report = await restoreOnly(inputs.definition, await actionContext(inputs, process.env));
     await publishReport(report, process.env, { summary: inputs.summary });
-  } catch (error) {
-    failAction(error);
-  } finally {
-    await closeHashPool();
-  }
+  });
 }

@@ -3,10 +3,10 @@ import { join, resolve } from 'node:path';
 import { type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../core/errors.js';
 import { readGitHubRun } from '../action/githubRun.js';
-import { planScope } from '../engine/githubScope.js';
+import { directOutput } from '../engine/outputSink.js';
 import { type StepContext } from '../engine/stepContext.js';
+import { stepContextOf } from '../engine/stepContextOf.js';
 import { defaultConcurrency, type SavePolicy, savePolicies, type StepDefinition } from '../engine/stepDefinition.js';
-import { openRemote } from '../remote/openRemote.js';
 import { logProgress, terminalProgress } from '../report/progressDisplay.js';
 import { parseOptions } from './parseOptions.js';
 import { writeLines } from './terminalOutput.js';
@@ -53,22 +53,24 @@ export async function stepContext(options: StepOptions, workingDirectory: string
   const values = options.values;
   // In a job on GitHub Actions the event decides the scope, for the CLI as for the action.
   const github = await readGitHubRun();
-  return {
-    remote: await openRemote(values.remote ?? environment.STOAT_REMOTE ?? defaultLocalStore(environment), workingDirectory, {
+  return stepContextOf({
+    remote: values.remote ?? environment.STOAT_REMOTE ?? defaultLocalStore(environment),
+    s3: {
       endpoint: values['s3-endpoint'],
       region: values['s3-region'],
       forcePathStyle: values['s3-force-path-style'],
       timeoutSeconds: values.timeout === undefined ? undefined : wholeNumber('--timeout', values.timeout, 3600),
-    }),
-    scope: planScope(github, { scope: values.scope, trustedRefs: [], fallback: 'local' }),
-    github,
+    },
+    workingDirectory,
+    scope: { scope: values.scope, trustedRefs: [], fallback: 'local' },
     concurrency: values.concurrency === undefined ? defaultConcurrency : wholeNumber('--concurrency', values.concurrency, 256),
     failOnCacheError: values['fail-on-cache-error'],
     environment,
-    // Under --json, standard output carries the report alone.
-    commandOutput: values.json ? 'stderr' : 'stdout',
+    github,
     progress: process.stderr.isTTY ? terminalProgress(process.stderr) : logProgress((line) => writeLines(process.stderr, [`stoat: ${line}`])),
-  };
+    // Under --json, standard output carries the report alone.
+    commandOutput: directOutput(values.json ? 'stderr' : 'stdout'),
+  });
 }
 
 export function savePolicy(options: StepOptions): SavePolicy {

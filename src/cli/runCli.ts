@@ -1,10 +1,9 @@
-import { errorMessage, UsageError } from '../core/errors.js';
+import { CacheFailure, errorMessage, UsageError } from '../core/errors.js';
 import { closeHashPool } from '../hashing/index.js';
 import { stackFrames } from '../core/stackFrames.js';
-import { CacheFailure } from '../engine/cacheFailure.js';
-import { renderTextLines } from '../report/terminalSummary.js';
+import { terminalSummaryLines } from '../report/terminalSummary.js';
 import { type CommandOutcome } from './commandOutcome.js';
-import { execCommand, restoreCommand, saveCommand } from './execCommand.js';
+import { execCommand, restoreCommand, saveCommand } from './stepCommands.js';
 import { helpTexts } from './helpText.js';
 import { hashCommand, verifyCommand } from './inspectCommands.js';
 import { jsonLines, writeLines } from './terminalOutput.js';
@@ -37,14 +36,13 @@ export async function runCli(args: string[]): Promise<number> {
     writeLines(process.stderr, [`stoat: unknown command "${name}": use exec, restore, save, hash or verify (see stoat --help)`]);
     return 2;
   }
-  try {
-    return await runCommand(name, command, rest);
-  } finally {
-    // The hashing threads would otherwise linger until idle; a command is done when it returns.
-    await closeHashPool();
-  }
+  return runCommand(name, command, rest);
 }
 
+/**
+ * The one place a command's failure becomes its message and exit code, and where the hashing
+ * threads are shut down: they would otherwise linger until idle, and a command is done when it returns.
+ */
 async function runCommand(name: string, command: (args: string[]) => Promise<CommandOutcome>, rest: string[]): Promise<number> {
   try {
     return print(await command(rest));
@@ -53,6 +51,8 @@ async function runCommand(name: string, command: (args: string[]) => Promise<Com
     if (error instanceof UsageError) return 2;
     if (!(error instanceof CacheFailure) && error instanceof Error) writeLines(process.stderr, stackFrames(error));
     return 1;
+  } finally {
+    await closeHashPool();
   }
 }
 
@@ -66,7 +66,7 @@ function print(outcome: CommandOutcome): number {
     return outcome.exitCode;
   }
   writeLines(process.stderr, outcome.report.warnings.map((warning) => `stoat: warning: ${warning}`));
-  writeLines(process.stderr, renderTextLines(outcome.report));
+  writeLines(process.stderr, terminalSummaryLines(outcome.report));
   if (outcome.json) writeLines(process.stdout, jsonLines(outcome.report));
   return outcome.exitCode;
 }

@@ -42,6 +42,28 @@ export class LocalFileError extends Error {
   override name = 'LocalFileError';
 }
 
+/**
+ * A file that could not be hashed: a dep that is missing, unreadable, not a regular file, or that
+ * changed while it was read. `code` is the system error code (ENOENT, EACCES, EISDIR, ...) when there
+ * is one. It is bad input like any other: the step stops before it changes anything.
+ */
+export class HashFileError extends UsageError {
+  override name = 'HashFileError';
+  constructor(
+    message: string,
+    readonly path: string,
+    readonly code: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A remote error under `fail-on-cache-error`: the step fails instead of running as on a miss. */
+export class CacheFailure extends Error {
+  override name = 'CacheFailure';
+}
+
 /** The remote is set up wrongly (a bucket that does not exist): no retry or fallback can help. */
 export class RemoteConfigurationError extends UsageError {
   override name = 'RemoteConfigurationError';
@@ -69,4 +91,23 @@ export class IntegrityError extends Error {
 
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * What a failure while restoring or saving means for the step, decided by the error's class alone
+ * (each error is made where it arises, so no message or path is ever read to tell them apart):
+ * - `damaged`: what the remote holds cannot be used (a missing or damaged object, a bad manifest):
+ *   a miss with the reason; `object` names what the next save writes again;
+ * - `local`: this machine's disk refused a write: a miss with the reason;
+ * - `remote`: the remote failed: an error (the step still runs), a failure under fail-on-cache-error;
+ * - `other`: bad input or a fault of stoat's own, which the face reports.
+ */
+export type FailureKind = { kind: 'damaged'; message: string; object: string | undefined } | { kind: 'local'; message: string } | { kind: 'remote'; message: string } | { kind: 'other' };
+
+export function classifyFailure(error: unknown): FailureKind {
+  if (error instanceof IntegrityError) return { kind: 'damaged', message: error.message, object: error.damagedObject };
+  if (error instanceof ObjectMissingError) return { kind: 'damaged', message: error.message, object: error.key };
+  if (error instanceof LocalFileError) return { kind: 'local', message: error.message };
+  if (error instanceof RemoteError) return { kind: 'remote', message: error.message };
+  return { kind: 'other' };
 }

@@ -1,20 +1,14 @@
 import { IntegrityError } from './errors.js';
 import { checkDistinctPaths, checkManifestPath } from './safePath.js';
-import { treeHash } from './treeHash.js';
+import { treeHash, type TreeEntry } from './treeHash.js';
 
-export interface BlobFile {
-  path: string;
-  size: number;
-  sha256: string;
-  mode: number;
+/** A file stored as a blob of its own, named by its sha256. */
+export interface BlobFile extends TreeEntry {
   blob: string;
 }
 
-export interface PackFile {
-  path: string;
-  size: number;
-  sha256: string;
-  mode: number;
+/** A file stored inside a pack, `size` bytes at `offset`. */
+export interface PackFile extends TreeEntry {
   pack: string;
   offset: number;
 }

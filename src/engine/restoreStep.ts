@@ -1,8 +1,8 @@
-import { errorMessage, IntegrityError, LocalFileError, ObjectMissingError, RemoteError } from '../core/errors.js';
+import { CacheFailure, classifyFailure } from '../core/errors.js';
 import { type StepReport } from '../core/stepReport.js';
 import { findResult } from '../store/findResult.js';
+import { outputReport } from './outputReport.js';
 import { restoreOutputs } from '../store/restoreOutputs.js';
-import { CacheFailure } from './cacheFailure.js';
 import { type PreparedStep } from './prepareStep.js';
 import { type StepContext } from './stepContext.js';
 
@@ -54,35 +54,24 @@ export async function restoreStep(prepared: PreparedStep, context: StepContext):
       report.restored_scope = outcome.found.scope;
       report.reason = `restored from scope "${outcome.found.scope}" of ${context.remote.display}`;
       report.save = 'not needed: restored';
-      report.outputs = restored.map((output) => ({
-        path: output.output,
-        status: 'restored',
-        tree: output.tree,
-        files: output.files,
-        bytes: output.bytes,
-        transferred_bytes: output.transferredBytes,
-        manifest: output.manifest,
-      }));
+      report.outputs = restored.map((output) => outputReport(output, 'restored'));
     }
   } catch (error) {
-    if (error instanceof IntegrityError || error instanceof ObjectMissingError) {
-      report.reason = `the saved result could not be restored: ${errorMessage(error)}`;
-      report.warnings.push(report.reason);
-      // A missing object is repaired like a damaged one: the next save writes it again.
-      const broken = error instanceof IntegrityError ? error.damagedObject : error.key;
-      if (broken !== undefined) report.damaged_objects.push(broken);
-    } else if (error instanceof LocalFileError) {
-      // This machine's disk, not the remote: the step runs as on a miss, and fail-on-cache-error does not apply.
-      report.reason = `the saved result could not be written to this machine's disk: ${errorMessage(error)}`;
-      report.warnings.push(report.reason);
-    } else if (error instanceof RemoteError) {
+    const failure = classifyFailure(error);
+    if (failure.kind === 'other') throw error;
+    if (failure.kind === 'remote') {
       report.status = 'error';
-      report.reason = `the remote failed while restoring: ${error.message}`;
-      report.warnings.push(report.reason);
+      report.reason = `the remote failed while restoring: ${failure.message}`;
       if (context.failOnCacheError) throw new CacheFailure(`${report.reason} (fail-on-cache-error is set)`);
+    } else if (failure.kind === 'local') {
+      // This machine's disk, not the remote: the step runs as on a miss, and fail-on-cache-error does not apply.
+      report.reason = `the saved result could not be written to this machine's disk: ${failure.message}`;
     } else {
-      throw error;
+      report.reason = `the saved result could not be restored: ${failure.message}`;
+      // A missing object is repaired like a damaged one: the next save writes it again.
+      if (failure.object !== undefined) report.damaged_objects.push(failure.object);
     }
+    report.warnings.push(report.reason);
   } finally {
     report.durations_ms.restore = Math.round(performance.now() - started);
   }

@@ -1,13 +1,13 @@
 import { dirname } from 'node:path';
 import { type DeclaredPath, resolveDeclaredPath } from '../core/declaredPath.js';
-import { RemoteError, UsageError } from '../core/errors.js';
+import { CacheFailure, classifyFailure, UsageError } from '../core/errors.js';
 import { snapshotOutput } from '../workspace/outputSnapshot.js';
 import { findOutsideLink } from '../workspace/outsideLink.js';
 import { printable } from '../core/printable.js';
 import { type StepReport } from '../core/stepReport.js';
 import { saveOutputs } from '../store/saveOutputs.js';
 import { removeStaleStaging } from '../store/staleStaging.js';
-import { CacheFailure } from './cacheFailure.js';
+import { outputReport } from './outputReport.js';
 import { collectProvenance } from './provenance.js';
 import { type StepContext } from './stepContext.js';
 import { type SavePolicy, type StepDefinition } from './stepDefinition.js';
@@ -60,20 +60,13 @@ export async function saveStep(definition: StepDefinition, report: StepReport, c
       progress: context.progress,
     });
     result.save = `saved into scope "${context.scope.write}"`;
-    result.outputs = saved.map((output) => ({
-      path: output.output,
-      status: output.written ? 'saved' : 'already-saved',
-      tree: output.tree,
-      files: output.files,
-      bytes: output.bytes,
-      transferred_bytes: output.transferredBytes,
-      manifest: output.manifest,
-    }));
+    result.outputs = saved.map((output) => outputReport(output, output.written ? 'saved' : 'already-saved'));
   } catch (error) {
-    if (!(error instanceof RemoteError)) throw error;
+    const failure = classifyFailure(error);
+    if (failure.kind !== 'remote') throw error;
     result.status = 'error';
-    result.save = `failed: ${error.message}`;
-    result.warnings.push(`the remote failed while saving, so nothing was saved: ${error.message}`);
+    result.save = `failed: ${failure.message}`;
+    result.warnings.push(`the remote failed while saving, so nothing was saved: ${failure.message}`);
     if (context.failOnCacheError) throw new CacheFailure(`${result.save} (fail-on-cache-error is set)`);
   } finally {
     result.durations_ms = { ...result.durations_ms, save: Math.round(performance.now() - started) };

@@ -2,6 +2,7 @@ import { type GitHubRun } from '../core/githubRun.js';
 import { type ScopePlan } from '../core/scope.js';
 import { type TransferProgress } from '../core/transferProgress.js';
 import { type Remote } from '../remote/remote.js';
+import { type OutputSink } from './outputSink.js';
 
 /** Where and how a step reads and writes: the same for the Action and the CLI. */
 export interface StepContext {
@@ -16,6 +17,6 @@ export interface StepContext {
   github?: GitHubRun;
   /** Where transfers report progress; nothing is shown without it. */
   progress?: TransferProgress;
-  /** Where the command's standard output goes: ours (the default), or our standard error when ours carries a report. */
-  commandOutput?: 'stdout' | 'stderr';
+  /** Where the command's output goes; straight to ours when not given. */
+  commandOutput?: OutputSink;
 }

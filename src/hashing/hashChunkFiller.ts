@@ -1,17 +1,10 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { filesBetweenTurns, hashReadHereLimit } from '../core/smallFiles.js';
 import { type HashChunkRing } from './hashChunkRing.js';
 import { closeDescriptor, fillSync, openForHashing, readFully } from './hashFileAccess.js';
 import { changedWhileHashingError, unreadableFileError } from './hashFileErrors.js';
 import { type DigestPlan, type HashAlgorithm, type HashWorkload } from './hashWorkload.js';
 
-/**
- * Files up to this size are read right here. Below it, a read from the page cache costs less than
- * its round trip through the thread pool; above it, reads in the pool overlap one another and leave
- * this thread free to hand chunks to the workers.
- */
-const readHereLimit = 256 * 1024;
-/** Files taken between turns of the event loop, so that workers' answers and timers are not held up. */
-const filesBetweenTurns = 256;
 
 /** One call's files, as far as reading them is concerned: once one fails, the rest are not read. */
 export interface HashJob {
@@ -169,7 +162,7 @@ export class HashChunkFiller {
     const costs = this.workload.costs(file.placed.plan, segment.length);
     this.workload.queue(costs);
     costs.forEach((cost, worker) => (chunk.costs[worker]! += cost));
-    if (segment.length > 0 && file.size <= readHereLimit) {
+    if (segment.length > 0 && file.size <= hashReadHereLimit) {
       file.placed.error ??= this.readHere(file, this.ring.view(chunk.slot, segment.start, segment.length), position);
     } else if (segment.length > 0) {
       chunk.unreadPieces++;

@@ -1,17 +1,5 @@
 import { type Stats } from 'node:fs';
-
-/** A file that could not be hashed. `code` is the system error code (ENOENT, EACCES, EISDIR, ...) when there is one. */
-export class HashFileError extends Error {
-  override name = 'HashFileError';
-  constructor(
-    message: string,
-    readonly path: string,
-    readonly code: string | undefined,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
+import { HashFileError } from '../core/errors.js';
 
 const advice: Record<string, string> = {
   ENOENT: 'it does not exist: check the path, or create the file before this step',

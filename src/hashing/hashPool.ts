@@ -5,7 +5,6 @@ import { unreadableFileError } from './hashFileErrors.js';
 import { HashWorkerPool } from './hashWorkerPool.js';
 import { mapConcurrently } from '../core/mapConcurrently.js';
 
-export { HashFileError } from './hashFileErrors.js';
 
 
 /** Files hashed at once by the single-threaded fallback, as the engine did before the pool. */

@@ -3,7 +3,7 @@
  * report), the sha256 of files (outputs), the sha256 of a file as it is being written, and the pool
  * of worker threads behind them. Nothing outside this folder imports its other modules.
  */
-export { hashFiles, closeHashPool, HashFileError } from './hashPool.js';
+export { hashFiles, closeHashPool } from './hashPool.js';
 export { sha256OfFiles } from './sha256OfFiles.js';
 export { TrailingHash } from './trailingHash.js';
 /**

@@ -3,12 +3,9 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { closeDescriptor, fillSync, openForHashing } from './hashFileAccess.js';
 import { changedWhileHashingError, unreadableFileError } from './hashFileErrors.js';
 import { type FileSha256 } from '../core/fileDigests.js';
+import { filesBetweenTurns, readHereLimit } from '../core/smallFiles.js';
 import { hashFilesSha256 } from './hashPool.js';
 
-/** Files up to this size are hashed on this thread; larger ones by the hashing pool. */
-const smallFileLimit = 64 * 1024;
-/** Hashing small files gives the event loop a turn this often, so timers and signals are not held up. */
-const filesBetweenTurns = 256;
 
 /**
  * The sha256 and size of each file, in the order given, like hashFilesSha256. For a file of a few
@@ -21,7 +18,7 @@ const filesBetweenTurns = 256;
 export async function sha256OfFiles(paths: readonly string[]): Promise<FileSha256[]> {
   const results = new Array<FileSha256>(paths.length);
   const large: number[] = [];
-  const scratch = Buffer.allocUnsafe(smallFileLimit);
+  const scratch = Buffer.allocUnsafe(readHereLimit);
   for (let index = 0; index < paths.length; index++) {
     const small = sha256IfSmall(paths[index]!, scratch);
     if (small === undefined) large.push(index);

@@ -4,13 +4,7 @@ import { UsageError } from '../core/errors.js';
 import { FileRemote } from './fileRemote.js';
 import { ghaNotSupported, mistypedRemote } from './mistypedRemote.js';
 import { type Remote } from './remote.js';
-
-export interface S3Options {
-  endpoint?: string;
-  region?: string;
-  forcePathStyle?: boolean;
-  timeoutSeconds?: number;
-}
+import { type S3Options } from './s3/s3Options.js';
 
 const supported = 's3://bucket/prefix, file:///absolute/path, or a directory path';
 const bucketPattern = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -49,8 +43,8 @@ export async function openRemote(url: string, baseDirectory: string, s3: S3Optio
     } catch {
       throw new UsageError(`remote "${text}" has a malformed %-escape in its prefix: write the prefix as plain text`);
     }
-    const { S3Remote } = await import('./s3Remote.js');
-    return new S3Remote({ bucket, prefix: path === '' ? '' : `${path}/`, ...s3 });
+    const { S3Remote } = await import('./s3/s3Remote.js');
+    return new S3Remote(bucket, path === '' ? '' : `${path}/`, s3);
   }
   if (scheme === 'gha') throw new UsageError(`remote "${redact(text)}": ${ghaNotSupported}`);
   throw new UsageError(`remote "${redact(text)}" uses "${scheme}://", which stoat does not support: give ${supported}`);

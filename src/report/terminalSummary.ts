@@ -13,7 +13,7 @@ const verdicts = { hit: 'hit', miss: 'miss', error: 'remote error' } as const;
  * element is one line; the face that prints them makes each printable, so a field that holds a line
  * break (an error body from a remote) stays inside its line.
  */
-export function renderTextLines(report: StepReport): string[] {
+export function terminalSummaryLines(report: StepReport): string[] {
   const durations = report.durations_ms;
   const timing = `hash ${formatDuration(durations.hash)}, restore ${formatDuration(durations.restore)}, run ${formatDuration(durations.run)}, save ${formatDuration(durations.save)}`;
   const inputBytes = report.inputs.reduce((total, input) => total + input.size, 0);

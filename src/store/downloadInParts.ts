@@ -5,11 +5,8 @@ import { type TransferProgress } from '../core/transferProgress.js';
 import { readRangeInto, type Remote } from '../remote/remote.js';
 import { type MemberWriter } from './memberWriter.js';
 import { PartSink } from './partSink.js';
-import { asStreamFailure, isInterruption } from './streamFailure.js';
+import { asStreamFailure } from './streamFailure.js';
 import { downloadPartSize } from './transferPlan.js';
-
-/** Tries at each part before the blob's download fails. */
-const attemptsPerPart = 3;
 
 /** Parts in flight at most, whatever the concurrency: more only adds requests competing for one link. */
 const partsInFlight = 8;
@@ -33,31 +30,21 @@ export async function downloadInParts(remote: Remote, key: string, writer: Membe
     const spare: Buffer[] = [];
     await mapConcurrently(parts, Math.max(1, Math.min(concurrency, partsInFlight)), async (offset, index) => {
       const length = Math.min(partSize, size - offset);
-      // Bytes of this part written so far, over every attempt: a retry writes the same bytes again.
-      let written = 0;
       const write = async (bytes: Buffer, position: number): Promise<void> => {
         await writer.writeAt(bytes, offset + position);
-        const end = position + bytes.length;
-        if (end <= written) return;
-        progress.advance(end - written, 0);
-        written = end;
-        trailing.written(prefix.advance(index, written, length));
+        progress.advance(bytes.length, 0);
+        trailing.written(prefix.advance(index, position + bytes.length, length));
       };
-      for (let attempt = 1; ; attempt++) {
-        const sink = new PartSink(length, spare, write, () => new IntegrityError(`${remote.locate(key)} answered more bytes than asked for at offset ${offset}`, key));
-        try {
-          await readRangeInto(remote, key, { offset, length }, sink);
-          await sink.finish();
-        } catch (error) {
-          // A connection lost in the middle of a part costs that part again, not the whole blob.
-          if (attempt < attemptsPerPart && isInterruption(error)) continue;
-          throw error;
-        } finally {
-          await sink.settle();
-        }
-        if (sink.received !== length) throw new IntegrityError(`${remote.locate(key)} is shorter than the manifest says (${sink.received} of ${length} bytes at offset ${offset})`, key);
-        return;
+      // Read once: a part cut off or refused for a while is the remote's to try again, from where it
+      // stopped (S3Remote.readInto), so that no two layers multiply their tries.
+      const sink = new PartSink(length, spare, write, () => new IntegrityError(`${remote.locate(key)} answered more bytes than asked for at offset ${offset}`, key));
+      try {
+        await readRangeInto(remote, key, { offset, length }, sink);
+        await sink.finish();
+      } finally {
+        await sink.settle();
       }
+      if (sink.received !== length) throw new IntegrityError(`${remote.locate(key)} is shorter than the manifest says (${sink.received} of ${length} bytes at offset ${offset})`, key);
     });
     await writer.finishHashed(await trailing.digest(size));
     progress.advance(0, writer.tasks.length);

@@ -1,8 +1,10 @@
 import { createHash, hash as hashOnce, type Hash } from 'node:crypto';
 import { chmodSync, closeSync, copyFileSync, fchmodSync, openSync, writeSync } from 'node:fs';
 import { chmod, copyFile, type FileHandle, open } from 'node:fs/promises';
-import { IntegrityError, LocalFileError } from '../core/errors.js';
+import { IntegrityError } from '../core/errors.js';
 import { type ManifestFile } from '../core/manifest.js';
+import { wholeWriteLimit } from '../core/smallFiles.js';
+import { onLocalDisk } from './localDisk.js';
 
 /** One file to restore: where it goes and who to tell when it is there. */
 export interface DownloadTask {
@@ -15,13 +17,6 @@ export interface DownloadTask {
   done(downloaded: boolean): void;
 }
 
-/**
- * Files up to this size are gathered in memory and written whole, verified first, with
- * synchronous calls. Four calls through the thread pool per file (open, write, close, chmod), each a
- * hand-off to a pool thread and back, cost more than the calls themselves: a restore of 100,000
- * files of 1 KiB made two million futex calls that way.
- */
-const wholeWriteLimit = 1024 * 1024;
 
 /**
  * Writes the bytes of one stored file (a blob, or a member of a pack) to the destination of the
@@ -143,17 +138,9 @@ export class MemberWriter {
     for (const [index, task] of this.tasks.entries()) task.done(index === 0);
   }
 
-  /**
-   * Runs a step that writes to the disk: a failure there (a full disk, a read-only folder) is this
-   * machine's, said as such, and never taken for the remote breaking off or for damage.
-   */
+  /** A failure of this machine's disk while writing the file is said as such (see onLocalDisk). */
   private async onDisk<T>(step: () => Promise<T> | T): Promise<T> {
-    try {
-      return await step();
-    } catch (error) {
-      if (error instanceof IntegrityError || typeof (error as NodeJS.ErrnoException).code !== 'string') throw error;
-      throw new LocalFileError(`could not write ${this.destination}: ${(error as Error).message}`, { cause: error });
-    }
+    return onLocalDisk(`write ${this.destination}`, step);
   }
 
   private async opened(): Promise<FileHandle> {

@@ -3,6 +3,7 @@ import { readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { closeDescriptor, fillSync, openSyncForReading } from '../hashing/index.js';
+import { bytesBetweenTurns, readHereLimit } from '../core/smallFiles.js';
 import { type SnapshotFile } from '../workspace/outputSnapshot.js';
 import { type Remote } from '../remote/remote.js';
 import { changedWhileSaving } from './changedWhileSaving.js';
@@ -15,15 +16,6 @@ export interface UploadedPack {
   written: boolean;
 }
 
-/**
- * Members up to this size are read synchronously. For a file of a few kilobytes, the open, reads and
- * close through the thread pool cost many times what the bytes do; read on this thread they cost
- * microseconds. Larger members are read through the pool, so a slow disk never stalls the event loop
- * for long.
- */
-const synchronousMemberLimit = 64 * 1024;
-/** Synchronous reads give the event loop a turn after this many bytes, so uploads in flight go on. */
-const bytesBetweenTurns = 1024 * 1024;
 
 /**
  * Assembles a pack in `buffer` (members are small and a pack is bounded, so one buffer can serve
@@ -40,7 +32,7 @@ export async function uploadPack(remote: Remote, output: string, members: readon
   for (const member of members) {
     offsets.push(offset);
     const target = bytes.subarray(offset, offset + member.size);
-    const complete = member.size > synchronousMemberLimit ? await readLarge(member, target) : readSmall(member, target);
+    const complete = member.size > readHereLimit ? await readLarge(member, target) : readSmall(member, target);
     // One-shot hashing: no hash object per member for the garbage collector to find later.
     if (!complete || hash('sha256', target) !== member.sha256) {
       throw changedWhileSaving(output, member.path);

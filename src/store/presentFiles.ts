@@ -4,7 +4,9 @@ import { dirname, join } from 'node:path';
 import { type DeclaredPath } from '../core/declaredPath.js';
 import { type Manifest, type ManifestFile } from '../core/manifest.js';
 import { mapConcurrently } from '../core/mapConcurrently.js';
-import { HashFileError, sha256OfFiles } from '../hashing/index.js';
+import { HashFileError } from '../core/errors.js';
+import { sha256OfFiles } from '../hashing/index.js';
+import { onLocalDisk } from './localDisk.js';
 
 /** An output being restored into a staging directory, as far as reusing what is already there goes. */
 export interface StagingOutput {
@@ -38,7 +40,7 @@ export async function reusePresentFiles(outputs: readonly StagingOutput[]): Prom
   const reused = new Set<ManifestFile>();
   for (const [index, candidate] of candidates.entries()) {
     if (digests[index] !== candidate.file.sha256) continue;
-    await placeInStaging(candidate);
+    await onLocalDisk(`place ${candidate.target} in staging`, () => placeInStaging(candidate));
     reused.add(candidate.file);
   }
   return reused;

@@ -1,7 +1,7 @@
 import { mapConcurrently } from '../core/mapConcurrently.js';
 import { type Remote } from '../remote/remote.js';
-import { blobKey, outputPrefix, packKey, parseManifestKey } from './layout.js';
-import { readManifest } from './readManifest.js';
+import { blobKey, packKey } from './layout.js';
+import { findNewestManifest } from './newestManifest.js';
 
 /** Where a file's bytes already are in the remote: a blob, or a member of a pack. */
 export type StoredLocation = { blob: string } | { pack: string; offset: number };
@@ -18,13 +18,9 @@ export function objectKeyOf(location: StoredLocation): string {
  */
 export async function findPreviousLocations(remote: Remote, output: string, scopes: readonly string[], damaged: ReadonlySet<string>, concurrency: number): Promise<Map<string, StoredLocation>> {
   const locations = new Map<string, StoredLocation>();
-  const newest = (await remote.list(outputPrefix(output)))
-    .filter((object) => scopes.includes(parseManifestKey(output, object.key)?.scope ?? ''))
-    .sort((a, b) => b.modified - a.modified)[0];
+  const newest = await findNewestManifest(remote, output, scopes);
   if (newest === undefined) return locations;
-  const reading = await readManifest(remote, newest, { output, ...parseManifestKey(output, newest.key)! });
-  if ('unusable' in reading) return locations;
-  for (const file of reading.manifest.files) {
+  for (const file of newest.manifest.files) {
     const location: StoredLocation = 'blob' in file ? { blob: file.blob } : { pack: file.pack, offset: file.offset };
     if (!damaged.has(objectKeyOf(location))) locations.set(file.sha256, location);
   }

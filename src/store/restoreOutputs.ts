@@ -4,17 +4,19 @@ import { lstat, mkdir, realpath, rename, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { type DeclaredPath } from '../core/declaredPath.js';
-import { IntegrityError, LocalFileError } from '../core/errors.js';
+import { IntegrityError } from '../core/errors.js';
 import { type ManifestFile } from '../core/manifest.js';
 import { findOutsideLink } from '../workspace/outsideLink.js';
 import { stagingName } from '../core/stagingName.js';
 import { type TransferProgress } from '../core/transferProgress.js';
 import { type Remote } from '../remote/remote.js';
 import { downloadFiles } from './downloadFiles.js';
+import { onLocalDisk } from './localDisk.js';
 import { type FoundResult } from './findResult.js';
 import { type DownloadTask } from './memberWriter.js';
 import { reusePresentFiles, type StagingOutput } from './presentFiles.js';
 import { removeStaleStaging } from './staleStaging.js';
+import { type StoredOutput } from './storedOutput.js';
 
 export interface RestoreRequest {
   remote: Remote;
@@ -23,15 +25,6 @@ export interface RestoreRequest {
   found: FoundResult;
   concurrency: number;
   progress?: TransferProgress;
-}
-
-export interface RestoredOutput {
-  output: string;
-  tree: string;
-  files: number;
-  bytes: number;
-  transferredBytes: number;
-  manifest: string;
 }
 
 /** One output being assembled in a staging directory beside its target. */
@@ -45,23 +38,24 @@ interface Staged extends StagingOutput {
  * directories and checked against their sha256 before the first output is moved into place. Any
  * failure leaves the workspace as it was.
  */
-export async function restoreOutputs(request: RestoreRequest): Promise<RestoredOutput[]> {
+export async function restoreOutputs(request: RestoreRequest): Promise<StoredOutput[]> {
   const staged: Staged[] = [];
   const createdParents: string[] = [];
   try {
     for (const declared of request.outputs) {
       const parent = dirname(declared.absolute);
       await checkInside(request.workingDirectory, parent, declared.relative);
-      const created = await mkdir(parent, { recursive: true });
+      const created = await onLocalDisk(`make ${parent}`, () => mkdir(parent, { recursive: true }));
       if (created !== undefined) createdParents.push(created);
       await removeStaleStaging(parent, declared.relative);
       const staging = join(parent, stagingName(declared.relative, hostname(), process.pid, randomBytes(6).toString('hex')));
-      await mkdir(staging);
+      await onLocalDisk(`make the staging folder ${staging}`, () => mkdir(staging));
       const { manifest, location } = request.found.manifests.get(declared.relative)!;
       const realTarget = join(await realpath(parent), basename(declared.absolute));
       staged.push({ declared, manifest, location, staging, realTarget, transferredBytes: 0 });
     }
-    for (const output of staged) makeFolders(output);
+    // The folders a manifest asks for may not fit this file system (a name too long for it).
+    for (const output of staged) await onLocalDisk(`make the folders of ${output.declared.relative}`, () => makeFolders(output));
     const reused = await reusePresentFiles(staged);
     const tasks: DownloadTask[] = [];
     for (const output of staged) {
@@ -71,9 +65,9 @@ export async function restoreOutputs(request: RestoreRequest): Promise<RestoredO
   } catch (error) {
     await Promise.all(staged.map((output) => rm(output.staging, { recursive: true, force: true })));
     await Promise.all(createdParents.map((created) => rm(created, { recursive: true, force: true })));
-    throw asRestoreRefusal(error);
+    throw error;
   }
-  await moveAllIntoPlace(staged);
+  await onLocalDisk('move the restored outputs into place', () => moveAllIntoPlace(staged));
   return staged.map((output) => ({
     output: output.declared.relative,
     tree: output.manifest.tree,
@@ -95,17 +89,6 @@ async function checkInside(workingDirectory: string, parent: string, output: str
     throw new IntegrityError(`output "${output}" is below ${outside.link}, a broken or looping symbolic link (${outside.code}): remove it`);
   }
   throw new IntegrityError(`output "${output}" would be written through a symbolic link to ${outside.target}, outside the working directory`);
-}
-
-/**
- * A file system error while staging comes from what the manifest asks for (a name too long for
- * this file system, a folder that cannot be made): the entry cannot be restored here, which is a
- * miss with that reason, not a crash.
- */
-function asRestoreRefusal(error: unknown): unknown {
-  // Only file system errors name a path; a connection reset mid-download is the remote's failure.
-  if (error instanceof IntegrityError || typeof (error as NodeJS.ErrnoException).path !== 'string') return error;
-  return new LocalFileError(`the saved files cannot be written here: ${(error as Error).message}`, { cause: error });
 }
 
 /** Every folder the output's files go in, made once each before any file is written. */

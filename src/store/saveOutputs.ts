@@ -8,6 +8,7 @@ import { type Remote } from '../remote/remote.js';
 import { changedWhileSaving } from './changedWhileSaving.js';
 import { blobKey, manifestKey } from './layout.js';
 import { uploadPack } from './packUpload.js';
+import { type SavedOutput } from './storedOutput.js';
 import { findPreviousLocations, type StoredLocation } from './previousLocations.js';
 import { packMemberLimit, packsInFlight, planPacks } from './transferPlan.js';
 
@@ -27,19 +28,6 @@ export interface SaveRequest {
   /** Objects found damaged: written again with the right bytes instead of being kept or reused. */
   damaged?: ReadonlySet<string>;
   progress?: TransferProgress;
-}
-
-export interface SavedOutput {
-  output: string;
-  tree: string;
-  files: number;
-  bytes: number;
-  /** Bytes of objects this save wrote (not counting manifests). */
-  transferredBytes: number;
-  /** Where the manifest is. */
-  manifest: string;
-  /** False when an identical result was already saved under this key and scope. */
-  written: boolean;
 }
 
 /** One output being saved: where each of its files' bytes will be, and what was sent for it. */

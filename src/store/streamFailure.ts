@@ -5,7 +5,7 @@ import { type Remote } from '../remote/remote.js';
  * Whether an error broke off a body in transit (a reset, a stall): not damage, not a missing object,
  * not a failure the backend already reported for the request, and not the local disk's.
  */
-export function isInterruption(error: unknown): boolean {
+function isInterruption(error: unknown): boolean {
   if (error instanceof IntegrityError || error instanceof ObjectMissingError || error instanceof RemoteError || error instanceof LocalFileError) return false;
   return typeof (error as NodeJS.ErrnoException).path !== 'string';
 }

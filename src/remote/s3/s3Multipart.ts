@@ -1,7 +1,7 @@
 import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, type S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
-import { type ByteBudget } from '../core/byteBudget.js';
-import { type FileSource } from './remote.js';
-import { readSentBytes, SentContent } from './sentContent.js';
+import { type ByteBudget } from '../../core/byteBudget.js';
+import { type FileSource } from '../remote.js';
+import { readSentBytes, SentContent } from '../sentContent.js';
 
 /** Files at least this large go up in parts, several at once: one stream cannot fill the link. */
 export const multipartThreshold = 64 * 1024 * 1024;

@@ -7,29 +7,24 @@ import {
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
-import { ByteBudget } from '../core/byteBudget.js';
-import { IntegrityError, ObjectMissingError, RemoteConfigurationError, RemoteError, SourceChangedError } from '../core/errors.js';
-import { type ByteSink } from './byteSink.js';
-import { DirectHttpHandler } from './directHttpHandler.js';
-import { type ResponseBody } from './responseBody.js';
+import { ByteBudget } from '../../core/byteBudget.js';
+import { IntegrityError, ObjectMissingError, RemoteConfigurationError, RemoteError, SourceChangedError } from '../../core/errors.js';
+import { type ByteSink, pumpInto } from '../byteSink.js';
+import { type ByteRange, type ListedObject, type Remote, sourceLength, type WriteSource } from '../remote.js';
+import { readSentBytes, SentContent } from '../sentContent.js';
+import { largeReadTransport } from './largeReadTransport.js';
+import { readRangeWithRetries } from './rangeRetry.js';
 import { multipartThreshold, uploadInParts } from './s3Multipart.js';
-import { readSentBytes, SentContent } from './sentContent.js';
-import { type ByteRange, type ListedObject, type Remote, sourceLength, type WriteSource } from './remote.js';
-
-export interface S3Settings {
-  bucket: string;
-  /** Key prefix inside the bucket, empty or ending in `/`. */
-  prefix: string;
-  endpoint?: string;
-  region?: string;
-  forcePathStyle?: boolean;
-  /** How long a request may go without a byte before it fails (and is retried). */
-  timeoutSeconds?: number;
-}
+import { type S3Options } from './s3Options.js';
+import { DirectHttpHandler } from './transport/directHttpHandler.js';
+import { ResponseBody } from './transport/responseBody.js';
 
 /** No byte for this long on an open request means the server has stalled. */
 export const defaultTimeoutSeconds = 30;
-/** The SDK's attempts per request: a stalled or failing server costs at most this many timeouts. */
+/**
+ * The SDK's attempts per request: a stalled or failing server costs at most this many timeouts.
+ * Ranged part reads make one attempt each and are retried by readRangeWithRetries instead.
+ */
 const attemptsPerRequest = 3;
 /**
  * File bytes held in memory for sending, by every upload of this remote together: each is read and
@@ -50,36 +45,39 @@ export class S3Remote implements Remote {
   private readonly partClient: S3Client;
   private readonly sendBudget = new ByteBudget(sendBudgetBytes);
 
-  constructor(private readonly settings: S3Settings) {
-    this.display = `s3://${settings.bucket}/${settings.prefix}`.replace(/\/$/, '');
-    const endpoint = settings.endpoint ?? (process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL || undefined);
-    const timeoutMilliseconds = (settings.timeoutSeconds ?? defaultTimeoutSeconds) * 1000;
+  constructor(
+    private readonly bucket: string,
+    /** Key prefix inside the bucket, empty or ending in `/`. */
+    private readonly prefix: string,
+    options: S3Options = {},
+  ) {
+    this.display = `s3://${bucket}/${prefix}`.replace(/\/$/, '');
+    const endpoint = options.endpoint ?? (process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL || undefined);
+    const timeoutMilliseconds = (options.timeoutSeconds ?? defaultTimeoutSeconds) * 1000;
     const configuration = {
-      region: settings.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+      region: options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',
       ...(endpoint === undefined ? {} : { endpoint }),
       // S3-compatible servers rarely have per-bucket host names.
-      forcePathStyle: settings.forcePathStyle ?? endpoint !== undefined,
+      forcePathStyle: options.forcePathStyle ?? endpoint !== undefined,
       // We verify every byte with sha256 ourselves; the SDK's default extra checksums use
       // aws-chunked uploads that many S3-compatible servers refuse.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
-      maxAttempts: attemptsPerRequest,
     } as const;
-    this.client = withoutNodeVersionNotice(() => new S3Client({
-      ...configuration,
-      requestHandler: {
-        connectionTimeout: Math.min(10_000, timeoutMilliseconds),
-        requestTimeout: timeoutMilliseconds,
-        // Without this the handler only logs a stalled request and waits on.
-        throwOnRequestTimeout: true,
-      },
-    }));
+    const sdkHandler = {
+      connectionTimeout: Math.min(10_000, timeoutMilliseconds),
+      requestTimeout: timeoutMilliseconds,
+      // Without this the handler only logs a stalled request and waits on.
+      throwOnRequestTimeout: true,
+    };
+    this.client = withoutNodeVersionNotice(() => new S3Client({ ...configuration, maxAttempts: attemptsPerRequest, requestHandler: sdkHandler }));
+    const partHandler = largeReadTransport(process.env) === 'direct' ? new DirectHttpHandler(timeoutMilliseconds) : sdkHandler;
     // The same credentials, resolved once for both clients (an SSO or instance role is asked once).
-    this.partClient = new S3Client({ ...configuration, credentials: this.client.config.credentials, requestHandler: new DirectHttpHandler(timeoutMilliseconds) });
+    this.partClient = new S3Client({ ...configuration, maxAttempts: 1, credentials: this.client.config.credentials, requestHandler: partHandler });
   }
 
   locate(key: string): string {
-    return `s3://${this.settings.bucket}/${this.settings.prefix}${key}`;
+    return `s3://${this.bucket}/${this.prefix}${key}`;
   }
 
   async list(prefix: string): Promise<ListedObject[]> {
@@ -88,12 +86,12 @@ export class S3Remote implements Remote {
     do {
       const page = await this.send(`list ${this.locate(prefix)}`, () =>
         this.client.send(
-          new ListObjectsV2Command({ Bucket: this.settings.bucket, Prefix: this.settings.prefix + prefix, ContinuationToken: continuationToken }),
+          new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix + prefix, ContinuationToken: continuationToken }),
         ),
       );
       for (const object of page.Contents ?? []) {
         if (object.Key === undefined) continue;
-        objects.push({ key: object.Key.slice(this.settings.prefix.length), size: object.Size ?? 0, modified: object.LastModified?.getTime() ?? 0 });
+        objects.push({ key: object.Key.slice(this.prefix.length), size: object.Size ?? 0, modified: object.LastModified?.getTime() ?? 0 });
       }
       continuationToken = page.IsTruncated === true ? page.NextContinuationToken : undefined;
     } while (continuationToken !== undefined);
@@ -107,7 +105,7 @@ export class S3Remote implements Remote {
   /** The length of the object, or undefined when there is none. */
   private async existingLength(key: string): Promise<number | undefined> {
     try {
-      const answer = await this.client.send(new HeadObjectCommand({ Bucket: this.settings.bucket, Key: this.settings.prefix + key }));
+      const answer = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }));
       return answer.ContentLength ?? 0;
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
@@ -123,17 +121,22 @@ export class S3Remote implements Remote {
   /**
    * Hands a range's bytes to `sink` from the connection's own buffer: for the parts of a large
    * object, where a Buffer per read would cost more CPU than the transfer (see HttpConnection).
+   * A read cut off or refused for a while is tried again from where it stopped (readRangeWithRetries).
    */
   async readInto(key: string, range: ByteRange, sink: ByteSink): Promise<void> {
     if (range.length === 0) return;
-    const body = (await this.get(this.partClient, key, range)) as ResponseBody;
-    await body.receiveInto(sink);
+    await readRangeWithRetries(range, sink, async (rest, restSink) => {
+      const body = await this.get(this.partClient, key, rest);
+      // Through the SDK's handler (STOAT_S3_TRANSPORT=sdk, or a proxy) the body is a stream.
+      if (body instanceof ResponseBody) await body.receiveInto(restSink);
+      else await pumpInto(body, restSink);
+    });
   }
 
   private async get(client: S3Client, key: string, range: ByteRange | undefined): Promise<Readable> {
     const header = range === undefined ? undefined : `bytes=${range.offset}-${range.offset + range.length - 1}`;
     try {
-      const response = await client.send(new GetObjectCommand({ Bucket: this.settings.bucket, Key: this.settings.prefix + key, Range: header }));
+      const response = await client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + key, Range: header }));
       if (response.Body === undefined) throw new ObjectMissingError(key);
       // A server that ignores Range would hand back bytes from the wrong place.
       if (range !== undefined && response.ContentRange?.startsWith(`bytes ${range.offset}-`) !== true) {
@@ -182,7 +185,7 @@ export class S3Remote implements Remote {
   }
 
   private async put(key: string, source: WriteSource, ifAbsent: boolean): Promise<void> {
-    const target = { client: this.client, bucket: this.settings.bucket, key: this.settings.prefix + key, budget: this.sendBudget };
+    const target = { client: this.client, bucket: this.bucket, key: this.prefix + key, budget: this.sendBudget };
     if ('bytes' in source) return this.putBytes(target.key, source.bytes, source.sha256, ifAbsent);
     if (source.size >= multipartThreshold) return uploadInParts(target, source, ifAbsent);
     // Read whole and checked before the request starts: a file that changed since it was hashed is
@@ -200,7 +203,7 @@ export class S3Remote implements Remote {
   private async putBytes(key: string, bytes: Uint8Array, sha256: string | undefined, ifAbsent: boolean): Promise<void> {
     await this.client.send(
       new PutObjectCommand({
-        Bucket: this.settings.bucket,
+        Bucket: this.bucket,
         Key: key,
         Body: bytes,
         ContentLength: bytes.length,
@@ -222,7 +225,7 @@ export class S3Remote implements Remote {
     const name = errorName(error);
     if (name === 'NoSuchBucket') {
       return new RemoteConfigurationError(
-        `the S3 bucket "${this.settings.bucket}" does not exist (${this.display}): create it, or fix the bucket name in the remote URL`,
+        `the S3 bucket "${this.bucket}" does not exist (${this.display}): create it, or fix the bucket name in the remote URL`,
       );
     }
     const status = statusOf(error);

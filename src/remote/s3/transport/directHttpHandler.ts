@@ -10,7 +10,7 @@ const idleMilliseconds = 4000;
 
 /**
  * The SDK's transport for ranged GETs of large objects, on HttpConnections: the SDK still resolves
- * the endpoint, signs, retries and parses errors; the bytes of a successful answer go from each
+ * the endpoint, signs and parses errors; the bytes of a successful answer go from each
  * connection's one buffer to where they are written. Requests carry no body.
  */
 export class DirectHttpHandler {

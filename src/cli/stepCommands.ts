@@ -1,11 +1,13 @@
 import { UsageError } from '../core/errors.js';
+import { scriptOfWords } from '../core/scriptOfWords.js';
 import { type StepReport } from '../core/stepReport.js';
 import { executeStep } from '../engine/executeStep.js';
 import { restoreOnly } from '../engine/restoreOnly.js';
 import { saveOnly } from '../engine/saveOnly.js';
 import { parseStepOptions, savePolicy, stepContext, stepDefinition, type StepOptions } from './cliOptions.js';
-import { commandLine } from './commandLine.js';
 import { type CommandOutcome } from './commandOutcome.js';
+
+/* The step commands: exec, restore and save, each a thin adapter from options to one engine call. */
 
 /** `stoat exec [options] -- CMD...` */
 export async function execCommand(args: string[]): Promise<CommandOutcome> {
@@ -16,7 +18,7 @@ export async function execCommand(args: string[]): Promise<CommandOutcome> {
   if (words.length === 0) throw new UsageError('stoat exec needs the command after "--", as in: stoat exec --outputs out/ -- make out');
   if (options.positionals.length > 0) throw new UsageError(`unexpected argument "${options.positionals[0]}" before "--": put the command after "--"`);
   if (options.values.command !== undefined) throw new UsageError('stoat exec takes the command after "--", not --command');
-  const definition = stepDefinition(options, [commandLine(words)]);
+  const definition = stepDefinition(options, scriptOfWords(words));
   const report = await executeStep(definition, await stepContext(options, definition.workingDirectory, process.env), savePolicy(options));
   return { report, json: options.values.json, exitCode: report.exit_code ?? 0 };
 }

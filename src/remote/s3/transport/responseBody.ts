@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { type ByteSink } from './byteSink.js';
+import { type ByteSink } from '../../byteSink.js';
 import { type HttpConnection } from './httpConnection.js';
 
 /**

@@ -1,6 +1,8 @@
 import { isIP, type Socket, connect as connectTcp } from 'node:net';
 import { connect as connectTls } from 'node:tls';
-import { type ByteSink, receiveChunkBytes } from './byteSink.js';
+import { type ByteSink, receiveChunkBytes } from '../../byteSink.js';
+import { ChunkedBody } from './chunkedBody.js';
+import { type Framing, framingOf, hasBareLineEnding, maximumHeadBytes, parseHead, type ResponseHead } from './responseHead.js';
 
 /** Where a connection goes. */
 export interface Origin {
@@ -8,19 +10,6 @@ export interface Origin {
   hostname: string;
   port: number;
 }
-
-export interface ResponseHead {
-  statusCode: number;
-  reason: string;
-  /** Names in lower case; repeated headers joined with ", ". */
-  headers: Record<string, string>;
-}
-
-/** A response head longer than this is refused: S3's are a few hundred bytes. */
-const maximumHeadBytes = 64 * 1024;
-
-type Framing = { kind: 'length'; remaining: number } | { kind: 'chunked' } | { kind: 'close' };
-type ChunkedState = 'size' | 'data' | 'data-end' | 'trailer';
 
 interface Exchange {
   resolveHead(head: ResponseHead): void;
@@ -45,9 +34,7 @@ export class HttpConnection {
   private headText = '';
   private keepAlive = true;
   private framing: Framing = { kind: 'close' };
-  private chunkedState: ChunkedState = 'size';
-  private chunkRemaining = 0;
-  private line = '';
+  private chunked = new ChunkedBody();
   private sink: ByteSink | undefined;
   /** Body bytes that came with the head, copied, until a sink is attached. */
   private held: Buffer | undefined;
@@ -169,6 +156,11 @@ export class HttpConnection {
     const before = this.headText.length;
     this.headText += bytes.toString('latin1', 0, Math.min(bytes.length, maximumHeadBytes + 4));
     const end = this.headText.indexOf('\r\n\r\n', Math.max(0, before - 3));
+    // Checked as it arrives (a CR at the end may be half a CR LF): a head in bare LFs has no CR LF CR LF to wait for.
+    if (hasBareLineEnding(end < 0 ? this.headText.replace(/\r$/, '') : this.headText.slice(0, end + 2))) {
+      this.fail(new Error(`${this.origin.hostname} ended a line of its response head with a bare LF or CR: HTTP/1.1 ends lines with CR LF`));
+      return -1;
+    }
     if (end < 0) {
       if (this.headText.length > maximumHeadBytes) this.fail(new Error(`the response head from ${this.origin.hostname} is longer than ${maximumHeadBytes} bytes`));
       return -1;
@@ -187,17 +179,14 @@ export class HttpConnection {
     }
     const connection = head.headers.connection?.toLowerCase() ?? '';
     this.keepAlive = head.version === '1.1' ? !connection.includes('close') : connection.includes('keep-alive');
-    const length = head.headers['content-length'];
-    if (head.statusCode === 204 || head.statusCode === 304) this.framing = { kind: 'length', remaining: 0 };
-    else if (head.headers['transfer-encoding']?.toLowerCase().includes('chunked') === true) {
-      this.framing = { kind: 'chunked' };
-      this.chunkedState = 'size';
-      this.line = '';
-    } else if (length !== undefined && /^\d+$/.test(length)) this.framing = { kind: 'length', remaining: Number(length) };
-    else {
-      this.framing = { kind: 'close' };
-      this.keepAlive = false;
+    try {
+      this.framing = framingOf(head);
+    } catch (error) {
+      this.fail(new Error(`${this.origin.hostname} sent a response with ${(error as Error).message}: where its body ends cannot be trusted`));
+      return -1;
     }
+    if (this.framing.kind === 'chunked') this.chunked = new ChunkedBody();
+    if (this.framing.kind === 'close') this.keepAlive = false;
     this.phase = 'body';
     this.exchange?.resolveHead({ statusCode: head.statusCode, reason: head.reason, headers: head.headers });
     return start;
@@ -208,8 +197,10 @@ export class HttpConnection {
     let waiting: Promise<void> | undefined;
     let position = start;
     while (this.phase === 'body') {
-      if (this.framing.kind === 'length' && this.framing.remaining === 0) {
-        this.finishBody();
+      if ((this.framing.kind === 'length' && this.framing.remaining === 0) || (this.framing.kind === 'chunked' && this.chunked.done)) {
+        // More in the same read is no second answer (one request at a time): the body's framing is wrong.
+        if (position < bytes.length) this.fail(new Error(`${this.origin.hostname} sent more bytes than its ${this.framing.kind === 'length' ? `Content-Length (${this.framing.length})` : 'chunked body'} held`));
+        else this.finishBody();
         break;
       }
       if (position >= bytes.length) break;
@@ -223,45 +214,21 @@ export class HttpConnection {
         piece = bytes.subarray(position);
         position = bytes.length;
       } else {
-        [piece, position] = this.nextChunkedPiece(bytes, position);
+        try {
+          [piece, position] = this.chunked.next(bytes, position);
+        } catch (error) {
+          this.fail(new Error(`${this.origin.hostname} sent a malformed chunked body: ${(error as Error).message}`));
+          break;
+        }
       }
       if (piece !== undefined && piece.length > 0) waiting = this.sink!.take(piece) ?? waiting;
     }
-    if (position < bytes.length) this.keepAlive = false;
     if (waiting === undefined) return !this.closed;
     waiting.then(
       () => !this.closed && this.socket.resume(),
       (error: Error) => this.fail(error),
     );
     return false;
-  }
-
-  /** One step through a chunked body: the data it found, if any, and where to go on. */
-  private nextChunkedPiece(bytes: Buffer, position: number): [Buffer | undefined, number] {
-    if (this.chunkedState === 'data') {
-      const count = Math.min(this.chunkRemaining, bytes.length - position);
-      this.chunkRemaining -= count;
-      if (this.chunkRemaining === 0) this.chunkedState = 'data-end';
-      return [bytes.subarray(position, position + count), position + count];
-    }
-    const newline = bytes.indexOf(10, position);
-    const stop = newline < 0 ? bytes.length : newline + 1;
-    this.line += bytes.toString('latin1', position, stop);
-    if (this.line.length > maximumHeadBytes) this.fail(new Error(`a chunk header from ${this.origin.hostname} is too long`));
-    if (newline < 0) return [undefined, stop];
-    const line = this.line.trim();
-    this.line = '';
-    if (this.chunkedState === 'data-end') {
-      this.chunkedState = 'size';
-    } else if (this.chunkedState === 'size') {
-      const size = Number.parseInt(line.split(';')[0]!, 16);
-      if (!/^[0-9a-fA-F]+/.test(line) || !Number.isSafeInteger(size)) this.fail(new Error(`${this.origin.hostname} sent a malformed chunked body`));
-      else if (size === 0) this.chunkedState = 'trailer';
-      else [this.chunkRemaining, this.chunkedState] = [size, 'data'];
-    } else if (line === '') {
-      this.finishBody();
-    }
-    return [undefined, stop];
   }
 
   private finishBody(): void {
@@ -299,22 +266,7 @@ export class HttpConnection {
   }
 }
 
-function parseHead(text: string): (ResponseHead & { version: string }) | undefined {
-  const [statusLine = '', ...lines] = text.split('\r\n');
-  const status = /^HTTP\/(1\.[01]) (\d{3})(?: (.*))?$/.exec(statusLine);
-  if (status === null) return undefined;
-  const headers: Record<string, string> = {};
-  for (const line of lines) {
-    const colon = line.indexOf(':');
-    if (colon <= 0) return undefined;
-    const name = line.slice(0, colon).trim().toLowerCase();
-    const value = line.slice(colon + 1).trim();
-    headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
-  }
-  return { version: status[1]!, statusCode: Number(status[2]), reason: status[3] ?? '', headers };
-}
-
-/** Coded like a reset, so that the SDK retries the request on a new connection. */
+/** Coded like a reset, so that the read is tried again on a new connection (see isTransientFailure). */
 function connectionClosed(): Error {
   return Object.assign(new Error('the server closed the connection before the response ended'), { code: 'ECONNRESET' });
 }

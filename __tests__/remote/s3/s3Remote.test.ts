@@ -3,12 +3,12 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { RemoteConfigurationError, UsageError } from '../../src/core/errors.js';
-import { openRemote } from '../../src/remote/openRemote.js';
-import { S3Remote } from '../../src/remote/s3Remote.js';
-import { inspectorClient, type S3Server, s3rverCredentials, startS3Server } from '../helpers/s3Server.js';
-import { makeTemporaryDirectory } from '../helpers/workspace.js';
-import { defineRemoteContract, keysOf } from './remoteContract.js';
+import { RemoteConfigurationError, UsageError } from '../../../src/core/errors.js';
+import { openRemote } from '../../../src/remote/openRemote.js';
+import { S3Remote } from '../../../src/remote/s3/s3Remote.js';
+import { inspectorClient, type S3Server, s3rverCredentials, startS3Server } from '../../helpers/s3Server.js';
+import { makeTemporaryDirectory } from '../../helpers/workspace.js';
+import { defineRemoteContract, keysOf } from '../remoteContract.js';
 
 // S3Remote takes its credentials from the SDK's default chain, as on a runner.
 Object.assign(process.env, s3rverCredentials);
@@ -24,7 +24,7 @@ describe('S3Remote against s3rver', () => {
   /** Each test gets a prefix of its own in the one bucket. */
   const freshRemote = (): { remote: S3Remote; prefix: string } => {
     const prefix = `tests/remote-${++remoteCount}/`;
-    return { remote: new S3Remote({ bucket: server.bucket, prefix, endpoint: server.endpoint, forcePathStyle: true, region: 'us-east-1' }), prefix };
+    return { remote: new S3Remote(server.bucket, prefix, { endpoint: server.endpoint, forcePathStyle: true, region: 'us-east-1' }), prefix };
   };
 
   const getText = async (key: string): Promise<string> => {

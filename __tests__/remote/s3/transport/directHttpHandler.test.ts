@@ -12,9 +12,9 @@ import { type AddressInfo, createServer as createTcpServer, type Server as TcpSe
 import { type Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { type HttpRequest } from '@smithy/types';
-import { type ByteSink } from '../../src/remote/byteSink.js';
-import { DirectHttpHandler } from '../../src/remote/directHttpHandler.js';
-import { ResponseBody } from '../../src/remote/responseBody.js';
+import { type ByteSink } from '../../../../src/remote/byteSink.js';
+import { DirectHttpHandler } from '../../../../src/remote/s3/transport/directHttpHandler.js';
+import { ResponseBody } from '../../../../src/remote/s3/transport/responseBody.js';
 
 /** Deterministic bytes, so each answer can be checked without keeping it. */
 function pattern(length: number, seed = 0): Buffer {
@@ -292,6 +292,95 @@ describe('DirectHttpHandler against a hand-written server', () => {
     await assert.rejects(handler.handle(get('/', {}, {}, rawPort)), /127\.0\.0\.1 sent a response that is not HTTP\/1\.1/);
     handler.destroy();
   });
+
+  /**
+   * Sends `answer` as is to the next request and keeps the connection open, as a server that goes on
+   * waiting would: a read that trusts the answer's framing too far would hang until the timeout.
+   */
+  async function readAnswer(answer: string): Promise<{ body: Buffer; error?: Error; milliseconds: number }> {
+    respond = (socket) => socket.write(answer, 'latin1');
+    const handler = new DirectHttpHandler(3000);
+    const started = performance.now();
+    const sink = collectingSink();
+    try {
+      const { response } = await handler.handle(get('/', {}, {}, rawPort));
+      await (response.body as ResponseBody).receiveInto(sink);
+      return { body: sink.bytes(), milliseconds: performance.now() - started };
+    } catch (error) {
+      return { body: sink.bytes(), error: error as Error, milliseconds: performance.now() - started };
+    } finally {
+      handler.destroy();
+    }
+  }
+
+  /** The read fails at once with an error that names the server and matches `reason`; returns what reached the sink. */
+  async function assertRefused(answer: string, reason: RegExp): Promise<Buffer> {
+    const outcome = await readAnswer(answer);
+    assert.ok(outcome.error !== undefined, `${JSON.stringify(answer.slice(0, 80))} was read as ${outcome.body.length} bytes`);
+    assert.match(outcome.error.message, /127\.0\.0\.1/);
+    assert.match(outcome.error.message, reason);
+    assert.ok(outcome.milliseconds < 1500, `refused after ${Math.round(outcome.milliseconds)} ms: ${outcome.error.message}`);
+    return outcome.body;
+  }
+
+  test('a response head longer than 64 KiB is refused, without waiting for its end', async () => {
+    await assertRefused(`HTTP/1.1 200 OK\r\nx-filler: ${'a'.repeat(70_000)}\r\n`, /response head .* is longer than 65536 bytes/);
+  });
+
+  test('a chunk size that is not all hexadecimal digits, or too large, is refused', async () => {
+    for (const size of ['zz', '5zz', '', '-5', '0x5', '5 5', '1fffffffffffffffff']) {
+      await assertRefused(`HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n${size}\r\nhello\r\n0\r\n\r\n`, /malformed chunked body/);
+    }
+  });
+
+  test('chunk data longer than its size is refused, not dropped', async () => {
+    await assertRefused('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhelloEXTRA\r\n0\r\n\r\n', /malformed chunked body/);
+  });
+
+  test('a chunk extension and trailer fields are read past', async () => {
+    const outcome = await readAnswer('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5;name=value\r\nhello\r\n6 \r\n world\r\n0\r\nx-trailer: yes\r\n\r\n');
+    assert.equal(outcome.error, undefined);
+    assert.equal(outcome.body.toString(), 'hello world');
+  });
+
+  test('Content-Length given twice with one value is read as that value', async () => {
+    const outcome = await readAnswer('HTTP/1.1 200 OK\r\ncontent-length: 5\r\nContent-Length: 5\r\n\r\nhello');
+    assert.equal(outcome.error, undefined);
+    assert.equal(outcome.body.toString(), 'hello');
+    assert.ok(outcome.milliseconds < 1500);
+  });
+
+  test('Content-Length given twice with different values, or not a number, is refused', async () => {
+    await assertRefused('HTTP/1.1 200 OK\r\ncontent-length: 5\r\ncontent-length: 10\r\n\r\nhello', /conflicting Content-Length \(5, 10\)/);
+    await assertRefused('HTTP/1.1 200 OK\r\ncontent-length: 5, 10\r\n\r\nhello', /conflicting Content-Length/);
+    for (const length of ['five', '-5', '5 5', '+5', '']) {
+      await assertRefused(`HTTP/1.1 200 OK\r\ncontent-length: ${length}\r\n\r\nhello`, /invalid Content-Length/);
+    }
+  });
+
+  test('Transfer-Encoding beside Content-Length, or other than chunked, is refused', async () => {
+    await assertRefused('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\ncontent-length: 5\r\n\r\n5\r\nhello\r\n0\r\n\r\n', /both Transfer-Encoding and Content-Length/);
+    await assertRefused('HTTP/1.1 200 OK\r\ntransfer-encoding: gzip, chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n', /Transfer-Encoding "gzip, chunked"/);
+  });
+
+  test('lines ended by a bare LF or CR are refused, in the head and in chunk sizes', async () => {
+    await assertRefused('HTTP/1.1 200 OK\ncontent-length: 5\n\nhello', /bare LF or CR/);
+    await assertRefused('HTTP/1.1 200 OK\r\ncontent-length: 5\n\r\nhello', /bare LF or CR/);
+    await assertRefused('HTTP/1.1 200 OK\r\nx-odd: a\rb\r\ncontent-length: 5\r\n\r\nhello', /bare LF or CR/);
+    await assertRefused('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\nhello\r\n0\r\n\r\n', /bare LF or CR/);
+  });
+
+  test('a header line folded onto the next, or with a space before its colon, is refused', async () => {
+    await assertRefused('HTTP/1.1 200 OK\r\nx-long: a\r\n  b\r\ncontent-length: 5\r\n\r\nhello', /not HTTP\/1\.1/);
+    await assertRefused('HTTP/1.1 200 OK\r\ncontent-length : 5\r\n\r\nhello', /not HTTP\/1\.1/);
+  });
+
+  test('a body longer than its Content-Length is refused, and no byte past the length reaches the sink', async () => {
+    const announced = await assertRefused('HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nhelloEXTRA', /more bytes than its Content-Length \(5\)/);
+    assert.equal(announced.toString(), 'hello');
+    const chunked = await assertRefused('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\nEXTRA', /more bytes than its chunked body/);
+    assert.equal(chunked.toString(), 'hello');
+  });
 });
 
 describe('DirectHttpHandler over TLS', () => {
@@ -316,7 +405,7 @@ describe('DirectHttpHandler over TLS', () => {
         client,
         [
           `import { createHash } from 'node:crypto';`,
-          `import { DirectHttpHandler } from ${JSON.stringify(fileURLToPath(new URL('../../src/remote/directHttpHandler.ts', import.meta.url)))};`,
+          `import { DirectHttpHandler } from ${JSON.stringify(fileURLToPath(new URL('../../../../src/remote/s3/transport/directHttpHandler.ts', import.meta.url)))};`,
           `const handler = new DirectHttpHandler(5000);`,
           `for (const hostname of process.argv.slice(2)) {`,
           `  const { response } = await handler.handle({ method: 'GET', protocol: 'https:', hostname, port: ${tlsPort}, path: '/', query: {}, headers: {} });`,

@@ -1,0 +1,41 @@
+import { type GitHubRun } from '../core/githubRun.js';
+import { type TransferProgress } from '../core/transferProgress.js';
+import { openRemote } from '../remote/openRemote.js';
+import { type S3Options } from '../remote/s3/s3Options.js';
+import { planScope, type ScopeChoice } from './githubScope.js';
+import { type OutputSink } from './outputSink.js';
+import { type StepContext } from './stepContext.js';
+
+/** What a face says about where and how a step runs, in words of its own inputs or options. */
+export interface StepContextSettings {
+  /** The remote as given: `s3://bucket/prefix`, `file:///path` or a directory. */
+  remote: string;
+  s3: S3Options;
+  /** Where a relative directory remote is found: the step's working directory. */
+  workingDirectory: string;
+  scope: ScopeChoice;
+  concurrency: number;
+  failOnCacheError: boolean;
+  environment: NodeJS.ProcessEnv;
+  /** The run on GitHub Actions as the face read it, or undefined outside GitHub Actions. */
+  github: GitHubRun | undefined;
+  progress: TransferProgress;
+  commandOutput: OutputSink;
+}
+
+/**
+ * The one way a face's settings become a step's context: the remote opened, and the scope planned
+ * from the run (on GitHub Actions the event decides it, for the CLI as for the Action).
+ */
+export async function stepContextOf(settings: StepContextSettings): Promise<StepContext> {
+  return {
+    remote: await openRemote(settings.remote, settings.workingDirectory, settings.s3),
+    scope: planScope(settings.github, settings.scope),
+    github: settings.github,
+    concurrency: settings.concurrency,
+    failOnCacheError: settings.failOnCacheError,
+    environment: settings.environment,
+    progress: settings.progress,
+    commandOutput: settings.commandOutput,
+  };
+}
