@@ -63,10 +63,10 @@ describe('FileRemote', () => {
       await remote.writeIfAbsent(key, { bytes: Buffer.from(key) });
     }
     await writeFile(join(remote.root, 'outputs/a/.0123.partial'), 'half written');
-    assert.deepEqual(keysOf(await remote.list('outputs/a/')).sort(), ['outputs/a/deeper/two.json', 'outputs/a/one.json']);
-    assert.deepEqual(keysOf(await remote.list('outputs/missing/')), []);
+    assert.deepEqual(keysOf(await remote.list!('outputs/a/')).sort(), ['outputs/a/deeper/two.json', 'outputs/a/one.json']);
+    assert.deepEqual(keysOf(await remote.list!('outputs/missing/')), []);
     // A prefix that names a file is no folder of keys.
-    assert.deepEqual(keysOf(await remote.list('outputs/a/one.json/')), []);
+    assert.deepEqual(keysOf(await remote.list!('outputs/a/one.json/')), []);
   });
 
   test('locate and display give the path on disk', () => {

@@ -4,7 +4,7 @@ import { type Readable } from 'node:stream';
 import { test } from '@jest/globals';
 import { ObjectMissingError } from '../../src/core/errors.js';
 import { receiveChunkBytes } from '../../src/remote/byteSink.js';
-import { type ListedObject, readRangeInto, type Remote } from '../../src/remote/remote.js';
+import { type ListedObject, objectsUnder, readRangeInto, type Remote, writeOrRepair } from '../../src/remote/remote.js';
 
 export async function readAll(stream: Readable): Promise<string> {
   const chunks: Buffer[] = [];
@@ -66,12 +66,27 @@ export function defineRemoteContract(freshRemote: () => Remote): void {
     assert.equal(await remote.exists('blobs/ff/present'), true);
   });
 
-  test('replace overwrites a damaged object, where writeIfAbsent would keep it', async () => {
+  test('offers a listing or a lookup of the newest object: results can be found either way', async () => {
+    const remote = freshRemote();
+    assert.ok(remote.list !== undefined || remote.newest !== undefined, `${remote.display} can neither list nor look up`);
+    for (const key of ['outputs/a/one.json', 'outputs/a/deeper/two.json', 'outputs/ab/three.json']) {
+      await remote.writeIfAbsent(key, { bytes: Buffer.from(key) });
+      // Written one after another, so the last is the newest by any clock's reckoning.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const found = keysOf(await objectsUnder(remote, 'outputs/a/')).sort();
+    if (remote.list !== undefined) assert.deepEqual(found, ['outputs/a/deeper/two.json', 'outputs/a/one.json']);
+    else assert.deepEqual(found, ['outputs/a/deeper/two.json'], 'a lookup gives the newest below the prefix');
+    assert.deepEqual(await objectsUnder(remote, 'outputs/missing/'), []);
+  });
+
+  test('a damaged object is replaced where the backend can; elsewhere it is kept, never half written', async () => {
     const remote = freshRemote();
     await remote.writeIfAbsent('blobs/aa/damaged', { bytes: Buffer.from('flipped') });
     assert.equal(await remote.writeIfAbsent('blobs/aa/damaged', { bytes: Buffer.from('repaired') }), false);
-    await remote.replace('blobs/aa/damaged', { bytes: Buffer.from('repaired') });
-    assert.equal(await readAll(await remote.read('blobs/aa/damaged')), 'repaired');
-    assert.deepEqual(keysOf(await remote.list('blobs/aa/')), ['blobs/aa/damaged']);
+    const repaired = await writeOrRepair(remote, 'blobs/aa/damaged', { bytes: Buffer.from('repaired') }, true, false);
+    assert.equal(repaired, remote.replace !== undefined);
+    assert.equal(await readAll(await remote.read('blobs/aa/damaged')), remote.replace !== undefined ? 'repaired' : 'flipped');
+    assert.deepEqual(keysOf(await objectsUnder(remote, 'blobs/aa/')), ['blobs/aa/damaged']);
   });
 }

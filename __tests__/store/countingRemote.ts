@@ -9,8 +9,33 @@ import { type ByteRange, type ListedObject, readRangeInto, type Remote, type Wri
 export class CountingRemote implements Remote {
   readonly counts = { list: 0, exists: 0, read: 0, write: 0 };
   bytesWritten = 0;
+  // The capabilities the inner remote has, counted; absent where it lacks them.
+  readonly list?: (prefix: string) => Promise<ListedObject[]>;
+  readonly newest?: (prefix: string) => Promise<ListedObject | undefined>;
+  readonly replace?: (key: string, source: WriteSource) => Promise<void>;
 
-  constructor(private readonly inner: Remote) {}
+  constructor(private readonly inner: Remote) {
+    const { list, newest, replace } = inner;
+    if (list !== undefined) {
+      this.list = (prefix) => {
+        this.counts.list++;
+        return list.call(inner, prefix);
+      };
+    }
+    if (newest !== undefined) {
+      this.newest = (prefix) => {
+        this.counts.list++;
+        return newest.call(inner, prefix);
+      };
+    }
+    if (replace !== undefined) {
+      this.replace = async (key, source) => {
+        this.counts.write++;
+        this.bytesWritten += 'file' in source ? source.size : source.bytes.length;
+        await replace.call(inner, key, source);
+      };
+    }
+  }
 
   get display(): string {
     return this.inner.display;
@@ -27,11 +52,6 @@ export class CountingRemote implements Remote {
 
   locate(key: string): string {
     return this.inner.locate(key);
-  }
-
-  list(prefix: string): Promise<ListedObject[]> {
-    this.counts.list++;
-    return this.inner.list(prefix);
   }
 
   exists(key: string): Promise<boolean> {
@@ -58,11 +78,5 @@ export class CountingRemote implements Remote {
       this.bytesWritten += 'file' in source ? source.size : source.bytes.length;
     }
     return written;
-  }
-
-  async replace(key: string, source: WriteSource): Promise<void> {
-    this.counts.write++;
-    this.bytesWritten += 'file' in source ? source.size : source.bytes.length;
-    await this.inner.replace(key, source);
   }
 }

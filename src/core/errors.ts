@@ -64,6 +64,14 @@ export class CacheFailure extends Error {
   override name = 'CacheFailure';
 }
 
+/**
+ * The remote failed so many requests in a row that the rest of the run does not ask it again: each
+ * later request would only wait out its timeouts. The run goes on as on a miss, without saving.
+ */
+export class RemoteGaveUpError extends RemoteError {
+  override name = 'RemoteGaveUpError';
+}
+
 /** The remote is set up wrongly (a bucket that does not exist): no retry or fallback can help. */
 export class RemoteConfigurationError extends UsageError {
   override name = 'RemoteConfigurationError';

@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import { type DeclaredPath, resolveDeclaredPath } from '../core/declaredPath.js';
-import { CacheFailure, classifyFailure, UsageError } from '../core/errors.js';
+import { CacheFailure, classifyFailure, RemoteGaveUpError, UsageError } from '../core/errors.js';
 import { snapshotOutput } from '../workspace/outputSnapshot.js';
 import { findOutsideLink } from '../workspace/outsideLink.js';
 import { printable } from '../core/printable.js';
@@ -64,9 +64,11 @@ export async function saveStep(definition: StepDefinition, report: StepReport, c
   } catch (error) {
     const failure = classifyFailure(error);
     if (failure.kind !== 'remote') throw error;
+    // The restore of this step already warned that the remote is down: once is enough.
+    const warnedAlready = error instanceof RemoteGaveUpError && report.status === 'error';
     result.status = 'error';
     result.save = `failed: ${failure.message}`;
-    result.warnings.push(`the remote failed while saving, so nothing was saved: ${failure.message}`);
+    if (!warnedAlready) result.warnings.push(`the remote failed while saving, so nothing was saved: ${failure.message}`);
     if (context.failOnCacheError) throw new CacheFailure(`${result.save} (fail-on-cache-error is set)`);
   } finally {
     result.durations_ms = { ...result.durations_ms, save: Math.round(performance.now() - started) };

@@ -1,6 +1,7 @@
 import { type GitHubRun } from '../core/githubRun.js';
 import { type TransferProgress } from '../core/transferProgress.js';
 import { openRemote } from '../remote/openRemote.js';
+import { withOutageBreaker } from '../remote/outageBreaker.js';
 import { type S3Options } from '../remote/s3/s3Options.js';
 import { planScope, type ScopeChoice } from './githubScope.js';
 import { type OutputSink } from './outputSink.js';
@@ -24,12 +25,13 @@ export interface StepContextSettings {
 }
 
 /**
- * The one way a face's settings become a step's context: the remote opened, and the scope planned
- * from the run (on GitHub Actions the event decides it, for the CLI as for the Action).
+ * The one way a face's settings become a step's context: the remote opened (behind a breaker that
+ * stops asking a remote that is down), and the scope planned from the run (on GitHub Actions the
+ * event decides it, for the CLI as for the Action).
  */
 export async function stepContextOf(settings: StepContextSettings): Promise<StepContext> {
   return {
-    remote: await openRemote(settings.remote, settings.workingDirectory, settings.s3),
+    remote: withOutageBreaker(await openRemote(settings.remote, settings.workingDirectory, settings.s3)),
     scope: planScope(settings.github, settings.scope),
     github: settings.github,
     concurrency: settings.concurrency,

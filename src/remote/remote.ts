@@ -1,5 +1,5 @@
 import { type Readable } from 'node:stream';
-import { RemoteError } from '../core/errors.js';
+import { RemoteConfigurationError, RemoteError } from '../core/errors.js';
 import { type ByteSink, pumpInto } from './byteSink.js';
 
 /** A part of an object: `length` bytes from `offset`. */
@@ -30,34 +30,67 @@ export interface FileSource {
 export type WriteSource = FileSource | { bytes: Uint8Array; sha256?: string };
 
 /**
- * What every backend offers. Keys are `/`-separated and relative to the remote's root; the layout
- * (which key holds what) lives in store/layout.ts, never in a backend.
+ * What every backend does, and what some can do besides. Keys are `/`-separated and relative to the
+ * remote's root; the layout (which key holds what) lives in store/layout.ts, never in a backend.
+ *
+ * The optional capabilities are listing (or, for a backend that can only look up, finding the newest
+ * object under a prefix: one of the two is required), reading a range straight into a sink, and
+ * replacing a damaged object. The store reaches them through the functions below, so a backend
+ * without one fits without special cases upstream.
  *
  * Failures to reach or use the backend are RemoteError; an absent object is ObjectMissingError.
  */
 export interface Remote {
   /** The remote as shown to users: never with credentials. */
   readonly display: string;
-  /** Objects below a prefix that ends in `/`. Only ever called on one output's prefix, never on the root. */
-  list(prefix: string): Promise<ListedObject[]>;
   exists(key: string): Promise<boolean>;
   read(key: string, range?: ByteRange): Promise<Readable>;
-  /** Hands a range's bytes to `sink` as they arrive, with no stream in between. Optional: see readRangeInto. */
-  readInto?(key: string, range: ByteRange, sink: ByteSink): Promise<void>;
   /**
    * Writes the object unless one with that key exists: `false` when it did. For a content-addressed
    * object (a blob or pack, named by the hash of its bytes) an existing object of another length
    * cannot hold those bytes: it is what an interrupted upload left on a server that keeps partial
-   * writes, and it is replaced.
+   * writes, and it is replaced where the backend can.
    */
   writeIfAbsent(key: string, source: WriteSource, contentAddressed?: boolean): Promise<boolean>;
-  /**
-   * Writes the object whatever is there, atomically. Only for repairing an object whose bytes were
-   * found not to match its name: an object that matches is never written again.
-   */
-  replace(key: string, source: WriteSource): Promise<void>;
   /** Where an object is, for the summary. */
   locate(key: string): string;
+  /** Capability: every object below a prefix that ends in `/`. Only ever called on one output's prefix, never on the root. */
+  list?(prefix: string): Promise<ListedObject[]>;
+  /** Capability, for a backend that cannot list: the newest object whose key starts with `prefix`. */
+  newest?(prefix: string): Promise<ListedObject | undefined>;
+  /** Capability: hands a range's bytes to `sink` as they arrive, with no stream in between. See readRangeInto. */
+  readInto?(key: string, range: ByteRange, sink: ByteSink): Promise<void>;
+  /**
+   * Capability: writes the object whatever is there, atomically. Only for repairing an object whose
+   * bytes were found not to match its name: an object that matches is never written again.
+   */
+  replace?(key: string, source: WriteSource): Promise<void>;
+}
+
+/**
+ * The objects below a prefix: all of them where the backend lists, the newest where it can only
+ * look up. Callers pick the newest usable ones either way.
+ */
+export async function objectsUnder(remote: Remote, prefix: string): Promise<ListedObject[]> {
+  if (remote.list !== undefined) return remote.list(prefix);
+  if (remote.newest !== undefined) {
+    const newest = await remote.newest(prefix);
+    return newest === undefined ? [] : [newest];
+  }
+  throw new RemoteConfigurationError(`the remote ${remote.display} can neither list nor look up objects`);
+}
+
+/**
+ * Writes an object where it is absent, or, for one found damaged, over it where the backend can
+ * replace objects. `true` when this call wrote it. A backend that cannot replace keeps the damaged
+ * object: the restore that found it stays a miss that names it.
+ */
+export async function writeOrRepair(remote: Remote, key: string, source: WriteSource, damaged: boolean, contentAddressed = true): Promise<boolean> {
+  if (damaged && remote.replace !== undefined) {
+    await remote.replace(key, source);
+    return true;
+  }
+  return remote.writeIfAbsent(key, source, contentAddressed);
 }
 
 /** Reads a range into a sink: directly where the backend can, through its stream where it cannot. */

@@ -1,6 +1,6 @@
 import { type Manifest } from '../core/manifest.js';
 import { mapConcurrently } from '../core/mapConcurrently.js';
-import { type Remote } from '../remote/remote.js';
+import { objectsUnder, type Remote } from '../remote/remote.js';
 import { manifestPrefix, treeOfManifestKey } from './layout.js';
 import { readManifest } from './readManifest.js';
 
@@ -33,7 +33,7 @@ export async function findResult(remote: Remote, key: string, outputs: readonly 
   const notes: string[] = [];
   for (const scope of scopes) {
     const prefixes = outputs.map((output) => manifestPrefix(output, key, scope));
-    const listings = await mapConcurrently(prefixes, concurrency, (prefix) => remote.list(prefix));
+    const listings = await mapConcurrently(prefixes, concurrency, (prefix) => objectsUnder(remote, prefix));
     const absent = outputs.filter((_, index) => listings[index]!.length === 0);
     if (absent.length === outputs.length) {
       notes.push(`nothing saved in scope "${scope}"`);

@@ -1,5 +1,5 @@
 import { type Manifest } from '../core/manifest.js';
-import { type Remote } from '../remote/remote.js';
+import { objectsUnder, type Remote } from '../remote/remote.js';
 import { outputPrefix, parseManifestKey } from './layout.js';
 import { readManifest } from './readManifest.js';
 
@@ -19,7 +19,7 @@ const manifestsTried = 3;
  * passed over; none at all is undefined, not an error.
  */
 export async function findNewestManifest(remote: Remote, output: string, scopes: readonly string[]): Promise<NewestManifest | undefined> {
-  const candidates = (await remote.list(outputPrefix(output)))
+  const candidates = (await objectsUnder(remote, outputPrefix(output)))
     .map((object) => ({ object, parsed: parseManifestKey(output, object.key) }))
     .filter(({ parsed }) => parsed !== undefined && scopes.includes(parsed.scope))
     .sort((a, b) => b.object.modified - a.object.modified)

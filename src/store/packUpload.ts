@@ -5,7 +5,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { closeDescriptor, fillSync, openSyncForReading } from '../hashing/index.js';
 import { bytesBetweenTurns, readHereLimit } from '../core/smallFiles.js';
 import { type SnapshotFile } from '../workspace/outputSnapshot.js';
-import { type Remote } from '../remote/remote.js';
+import { type Remote, writeOrRepair } from '../remote/remote.js';
 import { changedWhileSaving } from './changedWhileSaving.js';
 import { packKey } from './layout.js';
 
@@ -46,9 +46,7 @@ export async function uploadPack(remote: Remote, output: string, members: readon
   }
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const key = packKey(sha256);
-  let written = true;
-  if (damaged.has(key)) await remote.replace(key, { bytes, sha256 });
-  else written = await remote.writeIfAbsent(key, { bytes, sha256 }, true);
+  const written = await writeOrRepair(remote, key, { bytes, sha256 }, damaged.has(key));
   return { sha256, offsets, written };
 }
 

@@ -4,7 +4,7 @@ import { manifestBytes } from '../core/manifestBytes.js';
 import { mapConcurrently } from '../core/mapConcurrently.js';
 import { type OutputSnapshot, type SnapshotFile } from '../workspace/outputSnapshot.js';
 import { silentProgress, type TransferProgress } from '../core/transferProgress.js';
-import { type Remote } from '../remote/remote.js';
+import { type Remote, writeOrRepair } from '../remote/remote.js';
 import { changedWhileSaving } from './changedWhileSaving.js';
 import { blobKey, manifestKey } from './layout.js';
 import { uploadPack } from './packUpload.js';
@@ -70,11 +70,8 @@ export async function saveOutputs(request: SaveRequest): Promise<SavedOutput[]> 
     progress.end();
   }
   const written = await mapConcurrently(pending, request.concurrency, async (output) => {
-    const bytes = encodeManifest(request, output, plan.sent);
-    if (!output.repairing) return remote.writeIfAbsent(output.manifestKey, { bytes });
-    // The old manifest may point into a damaged pack that cannot be rebuilt byte for byte.
-    await remote.replace(output.manifestKey, { bytes });
-    return true;
+    // Repairing, the old manifest may point into a damaged pack that cannot be rebuilt byte for byte.
+    return writeOrRepair(remote, output.manifestKey, { bytes: encodeManifest(request, output, plan.sent) }, output.repairing, false);
   });
   return request.snapshots.map((snapshot) => {
     const index = pending.findIndex((output) => output.snapshot === snapshot);
@@ -123,10 +120,9 @@ async function uploadBlobs(request: SaveRequest, plan: SendingPlan, damaged: Rea
   await mapConcurrently(plan.blobs, request.concurrency, async ({ owner, file }) => {
     const key = blobKey(file.sha256);
     const source = { file: file.absolute, size: file.size, sha256: file.sha256 };
-    let sent = true;
+    let sent: boolean;
     try {
-      if (damaged.has(key)) await request.remote.replace(key, source);
-      else sent = await request.remote.writeIfAbsent(key, source, true);
+      sent = await writeOrRepair(request.remote, key, source, damaged.has(key));
     } catch (error) {
       if (error instanceof SourceChangedError) throw changedWhileSaving(owner.snapshot.output, file.path);
       throw error;

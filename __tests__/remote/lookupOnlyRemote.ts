@@ -1,0 +1,21 @@
+import { type ListedObject, type Remote } from '../../src/remote/remote.js';
+
+/**
+ * A directory remote that offers only what every backend must, plus a lookup of the newest object
+ * under a prefix instead of a listing: no listing, no ranged reads into a sink, no replacing. What a
+ * backend like the GitHub Actions cache offers, on real files, so that the store is tested working
+ * without each capability.
+ */
+export function lookupOnly(inner: Remote): Remote {
+  return {
+    display: inner.display,
+    exists: (key) => inner.exists(key),
+    read: (key, range) => inner.read(key, range),
+    writeIfAbsent: (key, source, contentAddressed) => inner.writeIfAbsent(key, source, contentAddressed),
+    locate: (key) => inner.locate(key),
+    async newest(prefix: string): Promise<ListedObject | undefined> {
+      const objects = await inner.list!(prefix);
+      return objects.sort((a, b) => b.modified - a.modified)[0];
+    },
+  };
+}
