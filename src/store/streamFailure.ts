@@ -2,12 +2,13 @@ import { IntegrityError, LocalFileError, ObjectMissingError, RemoteError } from 
 import { type Remote } from '../remote/remote.js';
 
 /**
- * Whether an error broke off a body in transit (a reset, a stall): not damage, not a missing object,
- * not a failure the backend already reported for the request, and not the local disk's.
+ * Whether an error broke off a body in transit (a reset, a stall, a read error on a directory
+ * remote's disk). Everything else that can fail while a body is taken in says what it is where it
+ * arises: damage and missing objects, failures the backend already reported for the request, and
+ * this machine's disk (LocalFileError, from the writers).
  */
 function isInterruption(error: unknown): boolean {
-  if (error instanceof IntegrityError || error instanceof ObjectMissingError || error instanceof RemoteError || error instanceof LocalFileError) return false;
-  return typeof (error as NodeJS.ErrnoException).path !== 'string';
+  return !(error instanceof IntegrityError || error instanceof ObjectMissingError || error instanceof RemoteError || error instanceof LocalFileError);
 }
 
 /**
