@@ -26,3 +26,11 @@ export async function actionSave(): Promise<void> {
 export async function cliMain(): Promise<void> {
   await (await import('./cli/main.js')).run();
 }
+
+/**
+ * Not a face: what a process started by the GitHub Actions cache remote runs (src/remote/gha/
+ * cacheWorkerLaunch.ts), serving @actions/cache requests. @actions/cache is loaded only there.
+ */
+export async function ghaWorker(): Promise<void> {
+  await (await import('./remote/gha/cacheWorker.js')).run();
+}

@@ -26,13 +26,14 @@ describe('keyDifference', () => {
   test('a changed line of the script is one before/after pair, nothing else', () => {
     const after = { ...base, script: ['python prepare.py', 'python train.py --epochs 20', 'echo done'] };
     const difference = keyDifference(base, after);
-    assert.deepEqual(difference.script, [{ before: 'python train.py --epochs 10', after: 'python train.py --epochs 20' }]);
+    assert.deepEqual(difference.script, [{ line: 2, before: 'python train.py --epochs 10', after: 'python train.py --epochs 20' }]);
     assert.ok(isNoDifference({ ...difference, script: [] }));
   });
 
   test('added and removed lines stand alone, in script order', () => {
     const after = { ...base, script: ['python prepare.py', 'echo done', 'python evaluate.py'] };
-    assert.deepEqual(keyDifference(base, after).script, [{ before: 'python train.py --epochs 10' }, { after: 'python evaluate.py' }]);
+    // A removed line is numbered as it was; an added one as it is.
+    assert.deepEqual(keyDifference(base, after).script, [{ line: 2, before: 'python train.py --epochs 10' }, { line: 3, after: 'python evaluate.py' }]);
   });
 
   test('deps added, removed and changed, with the old and new sha256', () => {
@@ -49,6 +50,14 @@ describe('keyDifference', () => {
     assert.deepEqual(keyDifference(base, after).env, { added: ['NEW'], removed: ['UNSET'], changed: ['SEED'] });
     const unrecorded = { ...base, env: [['SEED', undefined], ['UNSET', null]] as const };
     assert.deepEqual(keyDifference(unrecorded, base).env, { added: [], removed: [], changed: [] });
+    assert.deepEqual(keyDifference(unrecorded, base).unrecorded, { env: ['SEED'], outputs: false });
+  });
+
+  test('outputs an earlier result did not record are not a change, and are said to be unrecorded', () => {
+    const difference = keyDifference({ ...base, outputs: undefined }, { ...base, outputs: ['other'] });
+    assert.deepEqual(difference.outputs, { added: [], removed: [] });
+    assert.equal(difference.unrecorded.outputs, true);
+    assert.ok(isNoDifference(difference));
   });
 
   test('key-extra and declared outputs', () => {

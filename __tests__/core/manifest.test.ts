@@ -214,3 +214,25 @@ describe('isSha256', () => {
     assert.deepEqual([foxSha256.toUpperCase(), foxSha256.slice(1), `${foxSha256}0`, ` ${foxSha256}`, 1, null].map(isSha256), [false, false, false, false, false, false]);
   });
 });
+
+describe('what a manifest records of the key for explaining a miss', () => {
+  const digests: [string, string | null][] = [['SEED', foxSha256], ['UNSET', null]];
+
+  test('env digests and declared outputs are read back as written', () => {
+    const parsed = parseManifest(JSON.stringify({ ...directoryManifest(), env_sha256: digests, outputs: ['metrics.json', 'training/model-best'] }), expectation);
+    assert.deepEqual(parsed.env_sha256, digests);
+    assert.deepEqual(parsed.outputs, ['metrics.json', 'training/model-best']);
+  });
+
+  test('a manifest saved before they were recorded is read without them', () => {
+    const parsed = parseManifest(JSON.stringify(directoryManifest()), expectation);
+    assert.equal('env_sha256' in parsed, false);
+    assert.equal('outputs' in parsed, false);
+  });
+
+  test('an env digest that is not a sha256, or an entry that is not a pair, is refused', () => {
+    assertRejected(changedText((manifest) => (manifest.env_sha256 = [['SEED', 'secret value']])), /env_sha256 of "SEED" is not a sha256/);
+    assertRejected(changedText((manifest) => (manifest.env_sha256 = [['SEED']])), /not a \[name, sha256\] pair/);
+    assertRejected(changedText((manifest) => (manifest.outputs = 'model')), /outputs is not a list/);
+  });
+});

@@ -12,6 +12,7 @@ import {
   type CliOutcome,
   copyBuiltCli,
   directoryRemote,
+  isIndexEntry,
   isManifest,
   referencedObjects,
   type RemoteUnderTest,
@@ -124,7 +125,9 @@ async function checkRemote(remote: RemoteUnderTest, savedTrees: Set<string>, lab
   assert.deepEqual(manifestTrees.sort(), [...savedTrees].sort(), `${label}: exactly one manifest per distinct tree saved`);
   const named = new Set<string>();
   for (const manifest of manifests) for (const key of referencedObjects(await remote.read(manifest))) named.add(key);
-  assert.deepEqual(objects.filter((key) => !isManifest(key)), [...named].sort(), `${label}: every object is there once, and each is named by a manifest`);
+  assert.deepEqual(objects.filter((key) => !isManifest(key) && !isIndexEntry(key)), [...named].sort(), `${label}: every object is there once, and each is named by a manifest`);
+  const indexedTrees = new Set(objects.filter(isIndexEntry).map((key) => key.slice(-64)));
+  assert.deepEqual([...indexedTrees].sort(), [...savedTrees].sort(), `${label}: every tree saved is in the index of saves, and nothing else is`);
   assert.deepEqual(await remote.hidden(), [], `${label}: no temporary file is left behind`);
 }
 

@@ -168,7 +168,7 @@ describe('a save killed with SIGKILL on a directory remote', () => {
     const saved = await runCli(cli, source, ['save', ...step, ...remote.arguments()], environment);
     assert.equal(saved.exitCode, 0, `the reference save works: ${saved.stderr}`);
     usualMs = saved.ended - saved.started;
-    assert.equal((await remote.objects()).length, 4, 'a full save writes two blobs, one pack and one manifest');
+    assert.equal((await remote.objects()).length, 5, 'a full save writes two blobs, one pack, one manifest and, after it, its entry in the index of saves');
   });
 
   describe('at each kill point', () => {
@@ -198,17 +198,19 @@ interface S3KillPoint {
 }
 
 /** A fresh save of this workspace sends these requests, in this order (the blob PUTs may swap). */
-const usualRequests = ['HEAD manifest', 'GET list', 'HEAD blob', 'HEAD blob', 'PUT blob', 'PUT blob', 'HEAD pack', 'PUT pack', 'HEAD manifest', 'PUT manifest'];
+const usualRequests = ['HEAD manifest', 'GET list', 'HEAD blob', 'HEAD blob', 'PUT blob', 'PUT blob', 'HEAD pack', 'PUT pack', 'HEAD manifest', 'PUT manifest', 'HEAD index', 'PUT index'];
 const s3KillPoints: S3KillPoint[] = [
   // The HEADs of the blobs (requests 3 and 4) are left out: killed there, a save has written as little as at request 2.
   ...[1, 2, 5, 6, 7, 8, 9, 10].map((request): S3KillPoint => ({ request, moment: 'arrival', manifestSent: false })),
   { request: 5, moment: 'midway', manifestSent: false },
   { request: 10, moment: 'answered', manifestSent: true },
+  // After the commit point: the index entry only speeds up explaining a later miss.
+  { request: 12, moment: 'arrival', manifestSent: true },
 ];
 
 function kindOf(method: string, path: string): string {
-  const kind = path.includes('list-type=2') ? 'list' : /\/stoat\/v1\/(blobs|packs|outputs)\//.exec(path)?.[1];
-  return `${method} ${{ blobs: 'blob', packs: 'pack', outputs: 'manifest', list: 'list' }[kind ?? ''] ?? path}`;
+  const kind = path.includes('list-type=2') ? 'list' : path.includes('/index/') ? 'index' : /\/stoat\/v1\/(blobs|packs|outputs)\//.exec(path)?.[1];
+  return `${method} ${{ blobs: 'blob', packs: 'pack', outputs: 'manifest', list: 'list', index: 'index' }[kind ?? ''] ?? path}`;
 }
 
 /** Starts a save through a kill switch that kills it at the kill point's request. */

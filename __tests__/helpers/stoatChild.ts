@@ -158,6 +158,11 @@ export function isManifest(key: string): boolean {
   return key.startsWith('stoat/v1/outputs/') && key.endsWith('.json');
 }
 
+/** An entry of the index of saves, written after its manifest (store/layout.ts, indexEntryKey). */
+export function isIndexEntry(key: string): boolean {
+  return key.startsWith('stoat/v1/outputs/') && /\/index\/[^/]+\/\d{13}-[0-9a-f]{64}-[0-9a-f]{64}$/.test(key);
+}
+
 /** The blob and pack keys a manifest points at. */
 export function referencedObjects(manifest: Buffer): string[] {
   const parsed = JSON.parse(manifest.toString('utf8')) as { files: ({ blob: string } | { pack: string })[] };

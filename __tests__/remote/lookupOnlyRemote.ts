@@ -1,4 +1,5 @@
 import { type ListedObject, type Remote } from '../../src/remote/remote.js';
+import { requiredOperations } from '../helpers/requiredOperations.js';
 
 /**
  * A directory remote that offers only what every backend must, plus a lookup of the newest object
@@ -8,11 +9,7 @@ import { type ListedObject, type Remote } from '../../src/remote/remote.js';
  */
 export function lookupOnly(inner: Remote): Remote {
   return {
-    display: inner.display,
-    exists: (key) => inner.exists(key),
-    read: (key, range) => inner.read(key, range),
-    writeIfAbsent: (key, source, contentAddressed) => inner.writeIfAbsent(key, source, contentAddressed),
-    locate: (key) => inner.locate(key),
+    ...requiredOperations(inner),
     async newest(prefix: string): Promise<ListedObject | undefined> {
       const objects = await inner.list!(prefix);
       return objects.sort((a, b) => b.modified - a.modified)[0];

@@ -30,10 +30,9 @@ describe('a mistyped remote is refused instead of becoming a folder', () => {
     ['~/stoat-cache', new RegExp(`starts with "~", which stoat does not expand .*: write the full path, ${homedir()}/stoat-cache \\(or \\./~/stoat-cache`)],
     ['~', new RegExp(`write the full path, ${homedir()} `)],
     ['~runner/cache', /starts with "~".*: write the full path \(or/],
-    ['gha', /^remote "gha": the GitHub Actions cache remote is not supported yet: give s3:\/\/… or a directory/],
-    ['GHA', /the GitHub Actions cache remote is not supported yet/],
-    ['gha://scope', /^remote "gha:\/\/scope": the GitHub Actions cache remote is not supported yet/],
-    ['gha:', /the GitHub Actions cache remote is not supported yet/],
+    ['gha://scope', /^remote "gha:\/\/scope": the GitHub Actions cache remote is written gha, with nothing after it$/],
+    ['gha:', /^remote "gha:" was read as a URL of scheme "gha" without "\/\/": the GitHub Actions cache remote is written gha, with nothing after it \(or \.\/gha: if you mean a directory/],
+    ['gha//x', /the GitHub Actions cache remote is written gha, with nothing after it/],
   ];
   for (const [url, message] of cases) {
     test(url, async () => {

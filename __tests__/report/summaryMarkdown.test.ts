@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, test } from '@jest/globals';
-import { type InputReport, type OutputReport, type StepReport } from '../../src/core/stepReport.js';
+import { type KeyMaterial } from '../../src/core/keyDifference.js';
+import { explainDifference, firstRunExplanation, type NearestResult } from '../../src/core/missExplanation.js';
+import { type InputReport, type OutputReport, type RestoredFrom, type StepReport } from '../../src/core/stepReport.js';
 import { formatCount } from '../../src/report/markdownText.js';
 import { defaultBudgetBytes, minimumBudgetBytes, renderSummary } from '../../src/report/summaryMarkdown.js';
 
@@ -25,6 +27,8 @@ function baseReport(overrides: Partial<StepReport> = {}): StepReport {
     durations_ms: { hash: 250, restore: 1500, run: 125_000, save: 3200 },
     warnings: [],
     damaged_objects: [],
+    restored_from: null,
+    explanation: null,
     ...overrides,
   };
 }
@@ -72,46 +76,75 @@ function bytesOf(text: string): number {
   return Buffer.byteLength(text, 'utf8');
 }
 
-describe('the verdict', () => {
-  test('a hit names the scope and remote it came from and says the command did not run', () => {
-    const markdown = renderSummary(baseReport({ status: 'hit', restored_scope: 'trusted', ran: false, exit_code: null, save: 'not needed: restored', reason: 'restored from scope "trusted" of s3://bucket/cache' }));
-    assert.match(markdown, /\*\*♻️ Restored from scope `trusted` of `s3:\/\/bucket\/cache` — the command did not run\*\*/);
-    assert.doesNotMatch(markdown, /Ran the command/);
+const now = Date.parse('2026-11-22T13:00:00Z');
+const commit = '0123456789abcdef0123456789abcdef01234567';
+const runLink = 'https://github.com/octo/pipeline/actions/runs/42/attempts/1';
+const earlier: NearestResult = { output: 'model', scope: 'trusted', key: 'e'.repeat(64), tree: 'f'.repeat(64), manifest: 's3://bucket/cache/m.json', created: '2026-11-22T10:00:00Z', commit, run: runLink, repository: 'octo/pipeline', duration_ms: 125_000 };
+const material: KeyMaterial = { script: ['python train.py --epochs 10'], deps: [['data/a.txt', 'a'.repeat(64)]], env: [['SEED', 'b'.repeat(64)]], extra: '', outputs: ['model'] };
+
+/** The heading line of a section: its first line. */
+function heading(markdown: string): string {
+  return markdown.split('\n')[0]!;
+}
+
+describe('the one-line verdict', () => {
+  const hit = { status: 'hit', restored_scope: 'trusted', ran: false, exit_code: null, save: 'not needed: restored', reason: 'restored from scope "trusted" of s3://bucket/cache' } satisfies Partial<StepReport>;
+  const from: RestoredFrom = { scope: 'trusted', commit, ref: 'refs/heads/main', run: runLink, repository: 'octo/pipeline', created: '2026-11-22T10:00:00Z', duration_ms: 125_000 };
+
+  test('a hit leads with the time saved: the recorded run time less this restore', () => {
+    const markdown = renderSummary(baseReport({ ...hit, restored_from: from }), { nowMs: now });
+    assert.equal(heading(markdown), '### ♻️ stoat: python train.py --epochs 3 — saved 2 min 3 s: restored in 1.8 s, the command ran in 2 min 5 s');
+    assertIncludes(markdown, `Restored from [\`0123456\`](https://github.com/octo/pipeline/commit/${commit}) · [run 42](${runLink}) · 3 h ago · scope \`trusted\``);
     assert.match(markdown, /\*\*Time:\*\* hash 250 ms · restore 1\.5 s\n/);
-    assert.match(markdown, /\*\*Save:\*\* not needed: restored/);
+    assert.doesNotMatch(markdown, /Why it/);
   });
 
-  test('a miss that ran says the exit code, what happened to the save and why it missed', () => {
-    const markdown = renderSummary(baseReport());
-    assert.match(markdown, /\*\*▶️ Ran the command \(exit code 0\)\*\*/);
+  test('a hit whose result did not time its command says how long the restore took', () => {
+    const markdown = renderSummary(baseReport({ ...hit, restored_from: { ...from, duration_ms: null } }), { nowMs: now });
+    assert.match(heading(markdown), /— restored in 1\.8 s \(the saved result did not record how long its command ran\)$/);
+    const slower = renderSummary(baseReport({ ...hit, restored_from: { ...from, duration_ms: 500 } }), { nowMs: now });
+    assert.match(heading(slower), /— restored in 1\.8 s, no time saved: the command ran in 500 ms$/);
+  });
+
+  test('a miss that ran leads with the explanation\'s first clause and the run time, then lists why', () => {
+    const explanation = explainDifference(material, { ...material, script: ['python train.py --epochs 20'], env: [['SEED', 'c'.repeat(64)]] }, earlier, []);
+    const markdown = renderSummary(baseReport({ explanation }), { nowMs: now });
+    assert.equal(heading(markdown), '### ▶️ stoat: python train.py --epochs 3 — ran in 2 min 5 s: line 1 of the command changed');
+    assert.match(markdown, /\*\*Why it ran:\*\*\n\n- command line 1: <code>--epochs 10<\/code> → <code>--epochs 20<\/code>\n- env `SEED` changed value\n- compared with the nearest earlier result: \[`0123456`\]/);
     assert.match(markdown, /\*\*Save:\*\* saved into scope "pr-42"/);
-    assert.match(markdown, /\*\*Reason:\*\* no saved result for this key in scopes pr-42, trusted/);
+    assert.match(markdown, /\*\*Lookup:\*\* no saved result for this key in scopes pr-42, trusted/);
     assert.match(markdown, /hash 250 ms · restore 1\.5 s · run 2 min 5 s · save 3\.2 s/);
-    assert.doesNotMatch(markdown, /♻️|⚠️/);
   });
 
-  test('a command that failed is called out next to its exit code', () => {
+  test('a first run says so, naming the outputs', () => {
+    const markdown = renderSummary(baseReport({ explanation: firstRunExplanation(['model'], ['pr-42', 'trusted']) }), { nowMs: now });
+    assert.equal(heading(markdown), '### ▶️ stoat: python train.py --epochs 3 — ran in 2 min 5 s: first run of this step: nothing saved for &#96;model&#96; yet (in scopes pr-42, trusted)');
+    assertIncludes(markdown, '- first run of this step: nothing saved for &#96;model&#96; yet (in scopes pr-42, trusted)');
+  });
+
+  test('a command that failed is called out with its exit code', () => {
     const markdown = renderSummary(baseReport({ exit_code: 3, save: 'skipped: the command failed with exit code 3' }));
-    assert.match(markdown, /Ran the command \(exit code 3 — the command failed\)/);
+    assert.match(heading(markdown), /^### ❌ stoat: .* — failed with exit code 3 after 2 min 5 s: no saved result/);
     assert.match(markdown, /skipped: the command failed with exit code 3/);
   });
 
-  test('an error in a restore-only step says nothing was restored and nothing ran', () => {
+  test('an error in a restore-only step says nothing was restored', () => {
     const markdown = renderSummary(baseReport({ status: 'error', ran: false, exit_code: null, save: 'not attempted', reason: 'the remote failed while restoring: timeout' }));
-    assert.match(markdown, /\*\*⚠️ Cache error — nothing was restored and the command did not run\*\*/);
+    assert.match(heading(markdown), /^### ⚠️ stoat: .* — cache error, nothing restored: the remote failed while restoring: timeout$/);
     assert.match(markdown, /\*\*Reason:\*\* the remote failed while restoring: timeout/);
   });
 
-  test('a miss in a restore-only step says nothing ran', () => {
-    const markdown = renderSummary(baseReport({ ran: false, exit_code: null, save: 'not attempted' }));
-    assert.match(markdown, /Nothing was restored — this step did not run the command/);
-    assert.doesNotMatch(markdown, /Ran the command|run \d/);
+  test('a miss in a restore-only step says the workflow runs the command, and why it missed', () => {
+    const markdown = renderSummary(baseReport({ ran: false, exit_code: null, save: 'not attempted', explanation: firstRunExplanation(['model'], ['pr-42']) }));
+    assert.match(heading(markdown), /^### 🔍 stoat: .* — missed, the workflow runs the command: first run of this step/);
+    assert.match(markdown, /\*\*Why it missed:\*\*/);
+    assert.doesNotMatch(markdown, /run \d/);
   });
 
   test('an error is flagged with its reason, and the warnings are listed', () => {
     const reason = 'the remote failed while restoring: connect ECONNREFUSED 127.0.0.1:9';
     const markdown = renderSummary(baseReport({ status: 'error', reason, save: 'saved into scope "pr-42"', warnings: [reason, 'manifest x.json is unusable: bad sha256'] }));
-    assert.match(markdown, /\*\*⚠️ Cache error — the command ran as on a miss \(exit code 0\)\*\*/);
+    assert.match(heading(markdown), /^### ⚠️ stoat: .* — cache error, ran as on a miss in 2 min 5 s: the remote failed/);
     assertIncludes(markdown, `**Reason:** ${reason}`);
     assert.match(markdown, /\*\*Warnings\*\*\n\n- ⚠️ the remote failed while restoring: connect ECONNREFUSED 127\.0\.0\.1:9\n- ⚠️ manifest x\.json is unusable: bad sha256\n/);
   });
@@ -126,40 +159,56 @@ describe('the verdict', () => {
     }
   });
 
-  test('a save on its own says what it saved, not that nothing was restored', () => {
-    const saveOnly = { reason: '', ran: false, exit_code: null } satisfies Partial<StepReport>;
-    const saved: OutputReport = { path: 'out', status: 'saved', tree: 'ab'.repeat(32), files: 1, bytes: 1, transferred_bytes: 1, manifest: 'm.json' };
+  test('a save on its own says what it saved, with its time, not that nothing was restored', () => {
+    const saveOnly = { reason: '', ran: false, exit_code: null, durations_ms: { hash: 250, restore: 0, run: 0, save: 3200 } } satisfies Partial<StepReport>;
+    const saved: OutputReport = { path: 'out', status: 'saved', tree: 'ab'.repeat(32), files: 1, bytes: 2048, transferred_bytes: 1024, manifest: 'm.json' };
     const markdown = renderSummary(baseReport({ ...saveOnly, outputs: [saved] }));
-    assert.match(markdown, /\*\*💾 Saved the outputs of a command that ran before this step\*\*/);
-    assert.match(markdown, /\*\*Reason:\*\* — \(this step only saves: it did not look for a saved result\)/);
-    assert.doesNotMatch(markdown, /Nothing was restored/);
+    assert.match(heading(markdown), /^### 💾 stoat: .* — saved 1 output \(2\.00 KiB, 1\.00 KiB sent\) in 3\.2 s$/);
+    assert.match(markdown, /\*\*Time:\*\* hash 250 ms · save 3\.2 s\n/);
+    assert.match(markdown, /Input-hash report/);
+    assert.doesNotMatch(markdown, /Nothing was restored|Lookup/);
     const skipped = renderSummary(baseReport({ ...saveOnly, save: 'skipped: save is "never"', outputs: [{ ...saved, status: 'not-saved' }] }));
-    assert.match(skipped, /\*\*⏭️ Nothing was saved\*\*/);
+    assert.match(heading(skipped), /^### ⏭️ stoat: .* — nothing saved: skipped: save is "never"$/);
     const failed = renderSummary(baseReport({ ...saveOnly, status: 'error', save: 'failed: HTTP 500', outputs: [{ ...saved, status: 'not-saved' }] }));
-    assert.match(failed, /\*\*⚠️ Cache error — nothing was saved\*\*/);
+    assert.match(heading(failed), /^### ⚠️ stoat: .* — the save failed: HTTP 500$/);
   });
 
-  test('the command key, the scope written and the scopes read are shown', () => {
+  test('command mode\'s post step says what it saved and leaves the input-hash report to main\'s section', () => {
+    const saved: OutputReport = { path: 'model', status: 'saved', tree: 'ab'.repeat(32), files: 3, bytes: 4096, transferred_bytes: 4096, manifest: 's3://bucket/cache/m.json' };
+    const post = baseReport({ ran: false, exit_code: null, inputs: [inputFromContent('a.txt', 'a')], outputs: [saved], explanation: firstRunExplanation(['model'], ['pr-42']) });
+    const markdown = renderSummary(post, { title: 'python train.py (save)' });
+    assert.equal(heading(markdown), '### 💾 stoat: python train.py (save) — saved 1 output (4.00 KiB, 4.00 KiB sent) in 3.2 s');
+    assert.match(markdown, /save 3\.2 s/);
+    assert.doesNotMatch(markdown, /Nothing was restored|did not run|Input-hash report|Why it/);
+  });
+
+  test('the command key, the scope written and the scopes read are shown in the details', () => {
     const markdown = renderSummary(baseReport());
     assertIncludes(markdown, `**Command key:** \`${key}\``);
     assertIncludes(markdown, '**Scope written:** `pr-42` · **scopes read:** `pr-42`, `trusted`');
+    assert.ok(markdown.indexOf('<details><summary>Key, scopes') < markdown.indexOf('**Command key:**'), 'the key is collapsed');
   });
 });
 
 describe('the heading', () => {
-  test('defaults to the first command line, shortened to 80 characters', () => {
+  test('names the step by its first command line, shortened to 80 characters', () => {
     const long = `python ${'very-long-argument '.repeat(10)}`;
-    const heading = renderSummary(baseReport({ command: [long, 'second line'] })).split('\n')[0]!;
-    assert.ok(heading.startsWith('### stoat: python very-long-argument'), heading);
-    const title = heading.slice('### stoat: '.length);
+    const line = heading(renderSummary(baseReport({ command: [long, 'second line'] })));
+    assert.ok(line.startsWith('### ▶️ stoat: python very-long-argument'), line);
+    const title = line.slice('### ▶️ stoat: '.length).split(' — ')[0]!;
     assert.equal(Array.from(title).length, 80);
     assert.ok(title.endsWith('…'), title);
-    assert.doesNotMatch(heading, /second line/);
+    assert.doesNotMatch(line, /second line/);
   });
 
   test('a given title is used, escaped', () => {
-    const heading = renderSummary(baseReport(), { title: 'train <b>model</b> | `fast`' }).split('\n')[0];
-    assert.equal(heading, '### stoat: train &lt;b&gt;model&lt;/b&gt; &#124; &#96;fast&#96;');
+    const line = heading(renderSummary(baseReport(), { title: 'train <b>model</b> | `fast`' }));
+    assert.ok(line.startsWith('### ▶️ stoat: train &lt;b&gt;model&lt;/b&gt; &#124; &#96;fast&#96; — ran in'), line);
+  });
+
+  test('a trailing # is kept, not taken for the heading\'s closing sequence', () => {
+    const line = heading(renderSummary(baseReport({ status: 'error', reason: 'failed at step #' })));
+    assert.ok(line.endsWith('failed at step &#35;'), line);
   });
 });
 
@@ -171,12 +220,17 @@ describe('the outputs table', () => {
     { path: 'plots', status: 'not-saved', tree: null, files: 0, bytes: 0, transferred_bytes: 0, manifest: null },
   ];
 
-  test('has a row per output with status, counts, sizes, the full tree hash and the manifest', () => {
-    const rows = tableRows(renderSummary(baseReport({ outputs })), '| output |').map(cells);
-    assert.deepEqual(rows[0], ['`training/model-best`', 'saved', '1,234', '5.00 MiB', '2.00 MiB', `\`${tree}\``, `\`${outputs[0]!.manifest}\``]);
-    assert.deepEqual(rows[1], ['`metrics.json`', 'already saved', '1', '812 B', '0 B', `\`${'cd'.repeat(32)}\``, '`m.json`']);
-    assert.deepEqual(rows[2], ['`plots`', 'not saved', '—', '—', '—', '—', '—']);
+  test('has a row per output with status, counts, sizes and a short tree hash; the manifests are in the details', () => {
+    const markdown = renderSummary(baseReport({ outputs }));
+    const rows = tableRows(markdown, '| output |').map(cells);
+    assert.deepEqual(rows[0], ['`training/model-best`', 'saved', '1,234', '5.00 MiB', '2.00 MiB', '`abababababab`']);
+    assert.deepEqual(rows[1], ['`metrics.json`', 'already saved', '1', '812 B', '0 B', '`cdcdcdcdcdcd`']);
+    assert.deepEqual(rows[2], ['`plots`', 'not saved', '—', '—', '—', '—']);
     assert.equal(rows.length, 3);
+    const details = markdown.slice(markdown.indexOf('<details><summary>Key, scopes'));
+    assertIncludes(details, `- **Manifest of** \`training/model-best\`: \`${outputs[0]!.manifest}\`, tree \`${tree}\``);
+    assertIncludes(details, `- **Manifest of** \`metrics.json\`: \`m.json\`, tree \`${'cd'.repeat(32)}\``);
+    assert.doesNotMatch(details, /Manifest of\*\* `plots`/);
   });
 
   test('says so when a step declares none', () => {
@@ -207,7 +261,7 @@ describe('the input-hash report', () => {
   });
 
   test('an empty input list still gets its collapsed section', () => {
-    assert.match(renderSummary(baseReport()), /<summary>Input-hash report: 0 files, 0 B<\/summary>\n\nNo input files\.\n\n<\/details>\n$/);
+    assert.match(renderSummary(baseReport()), /<summary>Input-hash report: 0 files, 0 B<\/summary>\n\nNo input files\.\n\n<\/details>\n\n$/);
   });
 });
 
@@ -235,7 +289,7 @@ describe('escaping', () => {
     const inputRows = tableRows(markdown, '| path |');
     assert.equal(inputRows.length, 2);
     for (const row of inputRows) assert.equal(cells(row).length, 5, row);
-    for (const row of tableRows(markdown, '| output |')) assert.equal(cells(row).length, 7, row);
+    for (const row of tableRows(markdown, '| output |')) assert.equal(cells(row).length, 6, row);
     // eslint-disable-next-line no-control-regex -- looking for control characters is the point
     assert.doesNotMatch(markdown, /[\u0000-\u0009\u000b-\u001f\u007f\u202e]/);
     assert.match(markdown, /\*\*Reason:\*\* remote said &lt;iframe&gt;&#124;&lt;\/iframe&gt; second line\n/);
@@ -259,8 +313,10 @@ describe('escaping', () => {
   });
 
   test('the heading is one line and escaped', () => {
-    const heading = renderSummary(hostile).split('\n')[0];
-    assert.equal(heading, '### stoat: echo "&lt;img src=x onerror=alert(1)&gt;" &#124; tee &#96;out&#96; rm -rf /');
+    assert.equal(
+      heading(renderSummary(hostile)),
+      '### ⚠️ stoat: echo "&lt;img src=x onerror=alert(1)&gt;" &#124; tee &#96;out&#96; rm -rf / — cache error, ran as on a miss in 2 min 5 s: remote said &lt;iframe&gt;&#124;&lt;/iframe&gt; second line',
+    );
   });
 });
 
@@ -318,7 +374,8 @@ describe('the size budget', () => {
       const warningsShown = markdown.split('\n').filter((line) => line.startsWith('- ⚠️ warning')).length;
       assertIncludes(markdown, `- … and ${formatCount(5_000 - warningsShown)} more warnings, listed in the JSON report`);
       const outputsShown = tableRows(markdown, '| output |').filter((row) => row.startsWith('| `out-')).length;
-      assertIncludes(markdown, `| … ${formatCount(2_000 - outputsShown)} more outputs, listed in the JSON report |`);
+      if (outputsShown < 2_000) assertIncludes(markdown, `| … ${formatCount(2_000 - outputsShown)} more outputs, listed in the JSON report |`);
+      else assert.doesNotMatch(markdown, /more outputs, listed/);
 
       const directoryRows = tableRows(markdown, '| top-level directory |').map(cells);
       const more = directoryRows.at(-1)!;

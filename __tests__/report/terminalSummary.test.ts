@@ -23,6 +23,8 @@ function report(overrides: Partial<StepReport> = {}): StepReport {
     durations_ms: { hash: 10, restore: 20, run: 30, save: 40 },
     warnings: [],
     damaged_objects: [],
+    restored_from: null,
+    explanation: null,
     ...overrides,
   };
 }

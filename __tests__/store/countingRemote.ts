@@ -13,9 +13,16 @@ export class CountingRemote implements Remote {
   readonly list?: (prefix: string) => Promise<ListedObject[]>;
   readonly newest?: (prefix: string) => Promise<ListedObject | undefined>;
   readonly replace?: (key: string, source: WriteSource) => Promise<void>;
+  readonly listFirst?: (prefix: string, count: number) => Promise<ListedObject[]>;
 
   constructor(private readonly inner: Remote) {
-    const { list, newest, replace } = inner;
+    const { list, newest, replace, listFirst } = inner;
+    if (listFirst !== undefined) {
+      this.listFirst = (prefix, count) => {
+        this.counts.list++;
+        return listFirst.call(inner, prefix, count);
+      };
+    }
     if (list !== undefined) {
       this.list = (prefix) => {
         this.counts.list++;

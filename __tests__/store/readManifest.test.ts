@@ -11,15 +11,12 @@ import { findPreviousLocations } from '../../src/store/previousLocations.js';
 import { maximumManifestBytes, readManifest } from '../../src/store/readManifest.js';
 import { makeTemporaryDirectory, writeFiles } from '../helpers/workspace.js';
 import { CountingRemote } from './countingRemote.js';
+import { requiredOperations } from '../helpers/requiredOperations.js';
 
 /** A real remote, counted, whose listings claim every object is larger than any manifest may be. */
 function oversizedListing(inner: Remote): CountingRemote {
   const listing: Remote = {
-    display: inner.display,
-    exists: (key) => inner.exists(key),
-    read: (key, range) => inner.read(key, range),
-    writeIfAbsent: (key, source, contentAddressed) => inner.writeIfAbsent(key, source, contentAddressed),
-    locate: (key) => inner.locate(key),
+    ...requiredOperations(inner),
     list: async (prefix) => (await inner.list!(prefix)).map((object) => ({ ...object, size: maximumManifestBytes + 1 })),
   };
   return new CountingRemote(listing);

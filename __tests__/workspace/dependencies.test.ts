@@ -13,11 +13,16 @@ async function expandedPaths(workingDirectory: string, entries: readonly string[
   return (await expandDependencies(workingDirectory, entries)).map((file) => file.path);
 }
 
+/** The expanded files' relative and absolute paths (their stamps are the hash cache's, tested with it). */
+async function located(workingDirectory: string, entries: readonly string[]): Promise<{ path: string; absolute: string }[]> {
+  return (await expandDependencies(workingDirectory, entries)).map(({ path, absolute }) => ({ path, absolute }));
+}
+
 describe('expandDependencies', () => {
   test('a file gives its relative path and absolute path', async () => {
     await withTemporaryDirectory(async (directory) => {
       await writeFiles(directory, { 'train.py': 'print(1)' });
-      assert.deepEqual(await expandDependencies(directory, ['train.py']), [{ path: 'train.py', absolute: join(directory, 'train.py') }]);
+      assert.deepEqual(await located(directory, ['train.py']), [{ path: 'train.py', absolute: join(directory, 'train.py') }]);
     });
   });
 
@@ -30,7 +35,7 @@ describe('expandDependencies', () => {
         'data/sub/deeper/c.bin': 'c',
         'other.txt': 'not a dep',
       });
-      assert.deepEqual(await expandDependencies(directory, ['data']), [
+      assert.deepEqual(await located(directory, ['data']), [
         { path: 'data/.hidden', absolute: join(directory, 'data/.hidden') },
         { path: 'data/a.txt', absolute: join(directory, 'data/a.txt') },
         { path: 'data/sub/b.txt', absolute: join(directory, 'data/sub/b.txt') },
@@ -51,7 +56,7 @@ describe('expandDependencies', () => {
   test('the glob `*.txt` matches top-level files only', async () => {
     await withTemporaryDirectory(async (directory) => {
       await writeFiles(directory, { 'b.txt': 'b', 'a.txt': 'a', 'c.csv': 'c', 'sub/d.txt': 'd' });
-      assert.deepEqual(await expandDependencies(directory, ['*.txt']), [
+      assert.deepEqual(await located(directory, ['*.txt']), [
         { path: 'a.txt', absolute: join(directory, 'a.txt') },
         { path: 'b.txt', absolute: join(directory, 'b.txt') },
       ]);
@@ -147,7 +152,7 @@ describe('expandDependencies', () => {
       await writeFiles(directory, { 'real/file.txt': 'content', 'real/dir/inner.txt': 'inner', 'data/own.txt': 'own' });
       await symlink('../real/file.txt', join(directory, 'data/link.txt'));
       await symlink('../real/dir', join(directory, 'data/linked-dir'));
-      assert.deepEqual(await expandDependencies(directory, ['data']), [
+      assert.deepEqual(await located(directory, ['data']), [
         { path: 'data/link.txt', absolute: join(directory, 'data/link.txt') },
         { path: 'data/linked-dir/inner.txt', absolute: join(directory, 'data/linked-dir/inner.txt') },
         { path: 'data/own.txt', absolute: join(directory, 'data/own.txt') },

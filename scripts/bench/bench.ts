@@ -1,5 +1,7 @@
 // The benchmark: stoat against the AWS CLI on the same s3rver, and stoat hash against coreutils.
 //   node --import tsx scripts/bench/bench.ts [--quick] [--runs N] [--peer-on-d3] [--only d1,d2,d3,hashing]
+//   node --import tsx scripts/bench/bench.ts --only store   (du and prune on stores of 10,000 results, on its own)
+//   node --import tsx scripts/bench/bench.ts --only gha     (the GitHub Actions cache against actions/cache's method, on its own)
 // A full run writes BENCHMARKS.md; --quick and --only (a part of the run) only print. See BENCHMARKS.md for
 // what is measured and how.
 import { existsSync } from 'node:fs';
@@ -11,7 +13,10 @@ import { parseArgs } from 'node:util';
 import { type BenchContext, type DatasetPlan, runDatasetPlan, type StepResult } from './cases.js';
 import { datasetSpecs, type Dataset, type DatasetName, loadDataset } from './datasets.js';
 import { benchmarksDocument, collectFailures, collectServerErrors, type Outcome, resultTables } from './document.js';
+import { type ExplainResult, explainBudget, measureExplain } from './explain.js';
 import { type HashingResult, runHashing } from './hashing.js';
+import { runStoreBench } from './storeBench.js';
+import { runGhaBench } from './ghaBench.js';
 import { bundleDigest, describeMachine } from './machine.js';
 import { measureProxyOverhead } from './proxyOverhead.js';
 import { judgeTargets, summarizeCases, summarizeHashing } from './results.js';
@@ -32,8 +37,10 @@ function log(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
-type Part = DatasetName | 'hashing';
-const allParts: readonly Part[] = ['d1', 'd2', 'd3', 'hashing'];
+type Part = DatasetName | 'hashing' | 'explain' | 'store' | 'gha';
+const allParts: readonly Part[] = ['d1', 'd2', 'd3', 'hashing', 'explain'];
+/** Parts run only when named, and on their own: each measures for a section kept by hand in BENCHMARKS.md. */
+const namedParts: readonly Part[] = ['store', 'gha'];
 
 interface Options {
   quick: boolean;
@@ -51,7 +58,7 @@ function parseOptions(): Options {
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a whole number of at least 1, not ${values.runs}`);
   const only = new Set<Part>();
   for (const name of values.only.split(',').map((part) => part.trim().toLowerCase())) {
-    if (!(allParts as readonly string[]).includes(name)) throw new Error(`--only takes a comma-separated list of ${allParts.join(', ')}, not ${JSON.stringify(name)}`);
+    if (![...allParts, ...namedParts].includes(name as Part)) throw new Error(`--only takes a comma-separated list of ${[...allParts, ...namedParts].join(', ')}, not ${JSON.stringify(name)}`);
     only.add(name as Part);
   }
   return { quick: values.quick, runs, peerOnD3: values['peer-on-d3'], only };
@@ -94,7 +101,7 @@ function plans(datasets: Map<DatasetName, Dataset>, options: Options): { plans: 
     { dataset: datasets.get('d2')!, steps: allSteps, stoatRuns: runs, awsRuns: runs },
     { dataset: datasets.get('d3')!, steps: scaleSteps, stoatRuns: runs, awsRuns: peerOnD3 ? runs : 0, slowRunSeconds: quick ? undefined : 8 * 60 },
   ];
-  return { plans: all.filter((plan) => options.only.has(plan.dataset.spec.name)), notes };
+  return { plans: all.filter((plan) => plan.dataset !== undefined && options.only.has(plan.dataset.spec.name)), notes };
 }
 
 async function main(): Promise<number> {
@@ -105,6 +112,15 @@ async function main(): Promise<number> {
   const whole = options.only.size === allParts.length;
   log(`stoat bench (${quick ? 'quick' : 'full'}, ${runs} runs); load average at start ${loadAtStart.map((value) => value.toFixed(2)).join(', ')}`);
 
+  if (options.only.has('store')) {
+    // On its own, with servers and folders of its own: it leaves the other parts' folders alone.
+    if (options.only.size > 1) throw new Error('--only store runs on its own: name it alone');
+    return runStoreBench({ stoatCli: join(await snapshotBundle(), 'cli', 'index.js'), benchDirectory, quick, runs, log });
+  }
+  if (options.only.has('gha')) {
+    if (options.only.size > 1) throw new Error('--only gha runs on its own: name it alone');
+    return runGhaBench({ stoatCli: join(await snapshotBundle(), 'cli', 'index.js'), benchDirectory, quick, runs, log });
+  }
   const workDirectory = join(benchDirectory, 'work');
   const s3Directory = join(benchDirectory, 's3rver');
   await rm(workDirectory, { recursive: true, force: true });
@@ -117,7 +133,9 @@ async function main(): Promise<number> {
   const datasetRoot = join(benchDirectory, 'datasets', quick ? 'quick' : 'full');
   await mkdir(datasetRoot, { recursive: true });
   const datasets = new Map<DatasetName, Dataset>();
-  for (const spec of datasetSpecs(quick)) datasets.set(spec.name, await loadDataset(spec, datasetRoot, log));
+  // Hashing reads D1 and D2; the explain part needs no dataset at all.
+  const needed = (name: DatasetName): boolean => options.only.has(name) || (options.only.has('hashing') && name !== 'd3');
+  for (const spec of datasetSpecs(quick)) if (needed(spec.name)) datasets.set(spec.name, await loadDataset(spec, datasetRoot, log));
 
   const aws = findAwsCli();
   log(aws === null ? 'aws: not found; measuring stoat only' : `aws: ${aws.version} (${aws.path})`);
@@ -133,6 +151,7 @@ async function main(): Promise<number> {
   const results: StepResult[] = [];
   const plan = plans(datasets, options);
   let hashing: HashingResult | undefined;
+  let explain: ExplainResult | undefined;
   let overhead;
   try {
     for (const datasetPlan of plan.plans) {
@@ -150,6 +169,10 @@ async function main(): Promise<number> {
       log('hashing');
       hashing = await runHashing([datasets.get('d1')!, datasets.get('d2')!], stoatCli, workDirectory, runs, commandTimeoutSeconds, log);
     }
+    if (options.only.has('explain')) {
+      log('explain');
+      explain = await measureExplain(proxy, s3Directory, bucket, Math.max(runs, 5));
+    }
   } finally {
     await proxy.stop();
     await s3rver.stop();
@@ -161,6 +184,7 @@ async function main(): Promise<number> {
   const hashingSummary = hashing === undefined ? null : summarizeHashing(hashing);
   const failures = collectFailures(results);
   if (hashing?.failure !== undefined) failures.push(`hashing: ${hashing.failure}`);
+  if (explain?.failure !== undefined) failures.push(explain.failure);
   if (overhead !== undefined && 'failure' in overhead) failures.push(overhead.failure);
   const loads = results.map((result) => result.loadAfter);
   const peakLoad = loads.length === 0 ? null : Math.max(...loads);
@@ -179,6 +203,9 @@ async function main(): Promise<number> {
   await writeFile(rawResultsPath, JSON.stringify({ machine: outcome.machine, quick, runs, datasets: [...datasets.values()].map(({ spec, totalBytes }) => ({ spec, totalBytes })), results, hashing, proxyOverhead: overhead }, null, 2));
   if (quick) process.stdout.write('(quick data: smaller than the datasets the targets are set for)\n\n');
   process.stdout.write(`${resultTables(outcome)}\n`);
+  if (explain !== undefined) {
+    process.stdout.write(`Explaining a miss with ${explain.earlierResults} earlier results on S3: ${explain.medianMs.toFixed(0)} ms (median), ${explain.requests} requests (budget: ${explainBudget.milliseconds} ms, ${explainBudget.requests} requests)\n\n`);
+  }
   if (!whole) process.stdout.write(`(only ${[...options.only].join(', ')}: a part of the run)\n\n`);
   if (!quick && whole) {
     await writeFile(join(repository, 'BENCHMARKS.md'), benchmarksDocument(outcome) + (await keptStudies(join(repository, 'BENCHMARKS.md'))));

@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { UsageError } from '../core/errors.js';
 import { scriptLines } from '../core/scriptLines.js';
 import { type S3Options } from '../remote/s3/s3Options.js';
+import { chooseRemote, type RemoteChoice } from './remoteChoice.js';
 import { defaultConcurrency, type SavePolicy, savePolicies, type StepDefinition } from '../engine/stepDefinition.js';
 import { resolve } from 'node:path';
 
@@ -11,13 +12,21 @@ export interface ActionInputs {
   /** `run`: the Action runs the script; `command`: the workflow runs it in a later step. */
   mode: 'run' | 'command';
   remote: string;
+  /** Why the Action chose the remote when the input did not name it, and a warning on the first run of a store on the runner's disk. */
+  remoteChoice: Omit<RemoteChoice, 'remote'>;
+  /** Export the GitHub Actions cache's variables for the job's later `run:` steps. */
+  exportRuntime: boolean;
   s3: S3Options;
   save: SavePolicy;
   summary: boolean;
+  /** Keep a comment on the pull request with the job's table (read again where it is written, in pullRequestComment.ts). */
+  comment: boolean;
   failOnCacheError: boolean;
   scope: string;
   trustedRefs: string[];
   concurrency: number;
+  /** The hash cache's folder, under RUNNER_TEMP; undefined when `hash-cache` is false. */
+  hashCache: string | undefined;
 }
 
 /**
@@ -46,7 +55,7 @@ export function readActionInputs(environment: NodeJS.ProcessEnv, modes: readonly
       keyExtra: core.getInput('key-extra'),
     },
     mode,
-    remote: core.getInput('remote') || defaultRemote(environment),
+    ...remoteInputs(environment),
     s3: {
       endpoint: core.getInput('s3-endpoint') || undefined,
       region: core.getInput('s3-region') || undefined,
@@ -55,18 +64,25 @@ export function readActionInputs(environment: NodeJS.ProcessEnv, modes: readonly
     },
     save: choiceInput('save', savePolicies, 'auto'),
     summary: core.getInput('summary') === '' ? true : booleanInput('summary'),
+    comment: core.getInput('comment') === '' ? false : booleanInput('comment'),
     failOnCacheError: core.getInput('fail-on-cache-error') === '' ? false : booleanInput('fail-on-cache-error'),
     scope: core.getInput('scope'),
     trustedRefs: core.getMultilineInput('trusted-refs'),
     concurrency: core.getInput('concurrency') === '' ? defaultConcurrency : countInput('concurrency', 256),
+    hashCache: core.getInput('hash-cache') === '' || booleanInput('hash-cache') ? hashCacheFolder(environment) : undefined,
   };
 }
 
-/** Without a remote, results stay on the runner's disk: useful on self-hosted runners. */
-function defaultRemote(environment: NodeJS.ProcessEnv): string {
-  const base = environment.RUNNER_TOOL_CACHE ?? environment.RUNNER_TEMP;
-  if (base === undefined || base === '') throw new UsageError('the input "remote" is not set and RUNNER_TOOL_CACHE is not set: give a remote (s3://bucket/prefix or a directory)');
-  return resolve(base, 'stoat');
+/** The job's own temporary folder, emptied after each job: the steps of one job share what was hashed. */
+function hashCacheFolder(environment: NodeJS.ProcessEnv): string | undefined {
+  const base = environment.RUNNER_TEMP;
+  return base === undefined || base === '' ? undefined : resolve(base, 'stoat-hash-cache');
+}
+
+/** The remote, chosen by the Action when the input does not name one (remoteChoice.ts), and whether to export the cache's variables. */
+function remoteInputs(environment: NodeJS.ProcessEnv): Pick<ActionInputs, 'remote' | 'remoteChoice' | 'exportRuntime'> {
+  const { remote, ...remoteChoice } = chooseRemote(core.getInput('remote'), environment);
+  return { remote, remoteChoice, exportRuntime: core.getInput('export-runtime') === '' ? false : booleanInput('export-runtime') };
 }
 
 function booleanInput(name: string): boolean {

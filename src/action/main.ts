@@ -13,7 +13,7 @@ export async function run(): Promise<void> {
     const inputs = readActionInputs(process.env, ['run', 'command']);
     const context = await actionContext(inputs, process.env);
     const report = inputs.mode === 'run' ? await executeStep(inputs.definition, context, inputs.save) : await restoreOnly(inputs.definition, context);
-    const reportPath = await publishReport(report, process.env, { summary: inputs.summary });
+    const reportPath = await publishReport(report, process.env, { summary: inputs.summary, hasPost: true });
     saveStepState({ mode: inputs.mode, reportPath, key: report.key, status: report.status });
     if (report.exit_code !== null && report.exit_code !== 0) core.setFailed(`the command failed with exit code ${report.exit_code}; nothing was saved`);
   });

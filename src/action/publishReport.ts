@@ -5,18 +5,28 @@ import { join } from 'node:path';
 import * as core from '@actions/core';
 import { errorMessage } from '../core/errors.js';
 import { type StepReport } from '../core/stepReport.js';
+import { changedInputsWarning } from '../report/explanationText.js';
+import { isSaveOnly } from '../report/saveOnlyReport.js';
 import { renderSummary } from '../report/summaryMarkdown.js';
 import { terminalSummaryLines } from '../report/terminalSummary.js';
 import { logLines, logWarning } from './actionLog.js';
+import { recordJobRow } from './jobLedger.js';
+import { readCommentSettings, updatePullRequestComment } from './pullRequestComment.js';
 
 export interface PublishOptions {
   summary: boolean;
   title?: string;
   /** Where to write the JSON report; a new file under RUNNER_TEMP when not given. */
   reportPath?: string;
+  /** The Action's main entry, whose post step runs at the end of the job (the sub-actions have none). */
+  hasPost?: boolean;
 }
 
-/** Writes the JSON report, the step's outputs, warning annotations, the log lines and the job summary. */
+/**
+ * Writes the JSON report, the step's outputs, warning annotations (inputs changed since the last
+ * saved result used them among them), the log lines, the job summary, the step's row of the job's
+ * table and, when asked for, the pull-request comment.
+ */
 export async function publishReport(report: StepReport, environment: NodeJS.ProcessEnv, options: PublishOptions): Promise<string> {
   const reportPath = options.reportPath ?? newReportPath(environment);
   writeFileSync(reportPath, `${JSON.stringify(report, null, 2)}\n`);
@@ -25,8 +35,13 @@ export async function publishReport(report: StepReport, environment: NodeJS.Proc
   core.setOutput('key', report.key);
   core.setOutput('report', reportPath);
   for (const warning of report.warnings) logWarning(warning);
+  const changed = changedInputsWarning(report.inputs);
+  // A save after main's lookup repeats main's inputs, which main already warned of.
+  if (changed !== undefined && !isSaveOnly(report)) logWarning(changed);
   logLines(terminalSummaryLines(report));
   if (options.summary) await writeSummary(report, options.title, environment, reportPath);
+  const rows = recordJobRow(environment, report, options.hasPost ?? false);
+  await updatePullRequestComment(readCommentSettings(environment), rows, environment);
   return reportPath;
 }
 

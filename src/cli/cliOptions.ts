@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../core/errors.js';
+import { cacheServiceProblem } from '../remote/gha/cacheService.js';
 import { readGitHubRun } from '../action/githubRun.js';
 import { directOutput } from '../engine/outputSink.js';
 import { type StepContext } from '../engine/stepContext.js';
@@ -11,7 +12,7 @@ import { logProgress, terminalProgress } from '../report/progressDisplay.js';
 import { parseOptions } from './parseOptions.js';
 import { writeLines } from './terminalOutput.js';
 
-const stepOptionSpecs = {
+export const stepOptionSpecs = {
   deps: { type: 'string', multiple: true, default: [] as string[] },
   outputs: { type: 'string', multiple: true, default: [] as string[] },
   env: { type: 'string', multiple: true, default: [] as string[] },
@@ -26,6 +27,7 @@ const stepOptionSpecs = {
   concurrency: { type: 'string' },
   timeout: { type: 'string' },
   'fail-on-cache-error': { type: 'boolean', default: false },
+  'no-hash-cache': { type: 'boolean', default: false },
   save: { type: 'string', default: 'auto' },
   json: { type: 'boolean', default: false },
   help: { type: 'boolean', default: false },
@@ -54,7 +56,7 @@ export async function stepContext(options: StepOptions, workingDirectory: string
   // In a job on GitHub Actions the event decides the scope, for the CLI as for the action.
   const github = await readGitHubRun();
   return stepContextOf({
-    remote: values.remote ?? environment.STOAT_REMOTE ?? defaultLocalStore(environment),
+    remote: values.remote ?? environment.STOAT_REMOTE ?? defaultRemote(environment),
     s3: {
       endpoint: values['s3-endpoint'],
       region: values['s3-region'],
@@ -70,6 +72,7 @@ export async function stepContext(options: StepOptions, workingDirectory: string
     progress: process.stderr.isTTY ? terminalProgress(process.stderr) : logProgress((line) => writeLines(process.stderr, [`stoat: ${line}`])),
     // Under --json, standard output carries the report alone.
     commandOutput: directOutput(values.json ? 'stderr' : 'stdout'),
+    hashCache: values['no-hash-cache'] ? undefined : hashCacheFolder(environment),
   });
 }
 
@@ -77,6 +80,19 @@ export function savePolicy(options: StepOptions): SavePolicy {
   const value = options.values.save;
   if (!savePolicies.includes(value as SavePolicy)) throw new UsageError(`--save is "${value}": use one of ${savePolicies.join(', ')}`);
   return value as SavePolicy;
+}
+
+/** Where the CLI remembers the digests of files it has hashed: beside the default store, whatever the remote. */
+export function hashCacheFolder(environment: NodeJS.ProcessEnv): string {
+  return join(defaultLocalStore(environment), 'hash-cache');
+}
+
+/**
+ * In a job on GitHub Actions whose earlier stoat step exported the cache's variables
+ * (`export-runtime`), the GitHub Actions cache, as in the Action; elsewhere the local store.
+ */
+function defaultRemote(environment: NodeJS.ProcessEnv): string {
+  return cacheServiceProblem(environment) === undefined ? 'gha' : defaultLocalStore(environment);
 }
 
 /** A laptop with nothing set up still gets a working store, in the usual place for caches. */

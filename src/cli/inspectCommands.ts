@@ -16,12 +16,21 @@ export async function hashCommand(args: string[]): Promise<CommandOutcome> {
   return { lines: inputs.map((input) => `${input.md5}  ${input.sha1}  ${input.sha256}  ${input.size}  ${input.path}`), exitCode: 0 };
 }
 
-/** `stoat verify PATH MANIFEST` */
+const verifyOptions = {
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', default: false },
+  's3-endpoint': { type: 'string' },
+  's3-region': { type: 'string' },
+  's3-force-path-style': { type: 'boolean' },
+} as const;
+
+/** `stoat verify PATH MANIFEST`: the manifest a file, a directory remote's path or `s3://…`, as the summary prints it. */
 export async function verifyCommand(args: string[]): Promise<CommandOutcome> {
-  const { values, positionals } = parse(args, 'verify');
+  const { values, positionals } = parseOptions(args, verifyOptions, 'verify');
   if (values.help) return { help: 'verify' };
-  if (positionals.length !== 2) throw new UsageError('stoat verify needs two arguments: the file or directory, then the manifest file');
-  const verification = await verifyOutput(positionals[0]!, positionals[1]!);
+  if (positionals.length !== 2) throw new UsageError('stoat verify needs two arguments: the file or directory, then the manifest (a file, or s3://… as the job summary prints it)');
+  const s3 = { endpoint: values['s3-endpoint'], region: values['s3-region'], forcePathStyle: values['s3-force-path-style'] };
+  const verification = await verifyOutput(positionals[0]!, positionals[1]!, s3);
   const exitCode = isSameTree(verification) ? 0 : 1;
   if (values.json) {
     const { added, removed, modified, tree } = verification;

@@ -1,11 +1,14 @@
 import { CacheFailure, errorMessage, UsageError } from '../core/errors.js';
-import { closeHashPool } from '../hashing/index.js';
+import { closeHashCache, closeHashPool } from '../hashing/index.js';
 import { stackFrames } from '../core/stackFrames.js';
-import { terminalSummaryLines } from '../report/terminalSummary.js';
 import { type CommandOutcome } from './commandOutcome.js';
 import { execCommand, restoreCommand, saveCommand } from './stepCommands.js';
 import { helpTexts } from './helpText.js';
 import { hashCommand, verifyCommand } from './inspectCommands.js';
+import { explainCommand } from './explainCommand.js';
+import { logCommand } from './logCommand.js';
+import { duCommand, pruneCommand } from './storeCommands.js';
+import { writeReportLines } from './reportLines.js';
 import { jsonLines, writeLines } from './terminalOutput.js';
 import packageJson from '../../package.json' with { type: 'json' };
 
@@ -15,6 +18,10 @@ const commands: Record<string, (args: string[]) => Promise<CommandOutcome>> = {
   save: saveCommand,
   hash: hashCommand,
   verify: verifyCommand,
+  explain: explainCommand,
+  log: logCommand,
+  du: duCommand,
+  prune: pruneCommand,
 };
 
 /**
@@ -33,7 +40,7 @@ export async function runCli(args: string[]): Promise<number> {
   }
   const command = commands[name];
   if (command === undefined) {
-    writeLines(process.stderr, [`stoat: unknown command "${name}": use exec, restore, save, hash or verify (see stoat --help)`]);
+    writeLines(process.stderr, [`stoat: unknown command "${name}": use exec, restore, save, explain, log, du, prune, hash or verify (see stoat --help)`]);
     return 2;
   }
   return runCommand(name, command, rest);
@@ -53,6 +60,8 @@ async function runCommand(name: string, command: (args: string[]) => Promise<Com
     return 1;
   } finally {
     await closeHashPool();
+    // What the command learned about files is written down now, not left to the exit.
+    closeHashCache();
   }
 }
 
@@ -66,7 +75,7 @@ function print(outcome: CommandOutcome): number {
     return outcome.exitCode;
   }
   writeLines(process.stderr, outcome.report.warnings.map((warning) => `stoat: warning: ${warning}`));
-  writeLines(process.stderr, terminalSummaryLines(outcome.report));
+  writeReportLines(process.stderr, outcome.report);
   if (outcome.json) writeLines(process.stdout, jsonLines(outcome.report));
   return outcome.exitCode;
 }

@@ -41,7 +41,7 @@ export async function saveCommand(args: string[]): Promise<CommandOutcome> {
   return { report, json: options.values.json, exitCode: 0 };
 }
 
-function requiredCommand(options: StepOptions, name: string): string {
+export function requiredCommand(options: StepOptions, name: string): string {
   if (options.positionals.length > 0) throw new UsageError(`unexpected argument "${options.positionals[0]}": stoat ${name} takes the command as --command "STR"`);
   const command = options.values.command;
   if (command === undefined || command.trim() === '') {

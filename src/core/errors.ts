@@ -72,6 +72,15 @@ export class RemoteGaveUpError extends RemoteError {
   override name = 'RemoteGaveUpError';
 }
 
+/**
+ * The remote answered and refused the request for a reason that lasts the run (a read-only token,
+ * a storage budget used up): an error like any other RemoteError, but no sign that the remote is
+ * down, so the outage breaker does not count it and other requests go on being made.
+ */
+export class RemoteRefusedError extends RemoteError {
+  override name = 'RemoteRefusedError';
+}
+
 /** The remote is set up wrongly (a bucket that does not exist): no retry or fallback can help. */
 export class RemoteConfigurationError extends UsageError {
   override name = 'RemoteConfigurationError';

@@ -10,11 +10,16 @@ export interface KeyMaterial {
   /** `[name, sha256 of the value, or null when unset]`. */
   env: readonly (readonly [string, string | null | undefined])[];
   extra: string;
-  outputs: readonly string[];
+  /** The declared outputs; undefined where an earlier result did not record them. */
+  outputs: readonly string[] | undefined;
 }
 
-/** One line of the script as it was and as it is; `before` or `after` is absent for an added or removed line. */
+/**
+ * One line of the script as it was and as it is; `before` or `after` is absent for an added or
+ * removed line. `line` counts from 1, in the script as it is (as it was, for a removed line).
+ */
 export interface LineChange {
+  line: number;
   before?: string;
   after?: string;
 }
@@ -32,6 +37,8 @@ export interface KeyDifference {
   env: { added: string[]; removed: string[]; changed: string[] };
   extra: boolean;
   outputs: { added: string[]; removed: string[] };
+  /** What the earlier material did not record, so could not be compared: env names whose value, and whether the outputs. */
+  unrecorded: { env: string[]; outputs: boolean };
 }
 
 /** How `after` differs from `before`: the reasons a step that ran before under one key now has another. */
@@ -54,8 +61,17 @@ export function keyDifference(before: KeyMaterial, after: KeyMaterial): KeyDiffe
       changed: [...newEnv].filter(([name, value]) => oldEnv.has(name) && oldEnv.get(name) !== undefined && value !== undefined && oldEnv.get(name) !== value).map(([name]) => name),
     },
     extra: before.extra !== after.extra,
-    outputs: { added: after.outputs.filter((path) => !before.outputs.includes(path)), removed: before.outputs.filter((path) => !after.outputs.includes(path)) },
+    outputs: outputChanges(before.outputs, after.outputs),
+    unrecorded: {
+      env: [...newEnv].filter(([name, value]) => oldEnv.has(name) && (oldEnv.get(name) === undefined || value === undefined)).map(([name]) => name),
+      outputs: before.outputs === undefined || after.outputs === undefined,
+    },
   };
+}
+
+function outputChanges(before: readonly string[] | undefined, after: readonly string[] | undefined): KeyDifference['outputs'] {
+  if (before === undefined || after === undefined) return { added: [], removed: [] };
+  return { added: after.filter((path) => !before.includes(path)), removed: before.filter((path) => !after.includes(path)) };
 }
 
 export function isNoDifference(difference: KeyDifference): boolean {
@@ -80,11 +96,13 @@ function lineChanges(before: readonly string[], after: readonly string[]): LineC
     }
   }
   const changes: LineChange[] = [];
-  const removed: string[] = [];
-  const added: string[] = [];
+  const removed: { line: number; text: string }[] = [];
+  const added: { line: number; text: string }[] = [];
   const flush = (): void => {
     for (let index = 0; index < Math.max(removed.length, added.length); index++) {
-      changes.push({ ...(index < removed.length ? { before: removed[index] } : {}), ...(index < added.length ? { after: added[index] } : {}) });
+      const old = removed[index];
+      const now = added[index];
+      changes.push({ line: (now ?? old)!.line, ...(old === undefined ? {} : { before: old.text }), ...(now === undefined ? {} : { after: now.text }) });
     }
     removed.length = 0;
     added.length = 0;
@@ -97,9 +115,9 @@ function lineChanges(before: readonly string[], after: readonly string[]): LineC
       i++;
       j++;
     } else if (j >= after.length || (i < before.length && common[i + 1]![j]! >= common[i]![j + 1]!)) {
-      removed.push(before[i++]!);
+      removed.push({ line: i + 1, text: before[i++]! });
     } else {
-      added.push(after[j++]!);
+      added.push({ line: j + 1, text: after[j++]! });
     }
   }
   flush();

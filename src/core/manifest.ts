@@ -48,6 +48,14 @@ export interface Manifest {
   command: string[];
   env: string[];
   extra: string;
+  /**
+   * `[name, sha256 of the value, or null when unset]` for each env name (envValueDigest): a miss can
+   * name the variable whose value changed without the value ever being written. Absent in
+   * manifests saved before it was recorded.
+   */
+  env_sha256?: [string, string | null][];
+  /** The step's declared outputs, sorted; absent in manifests saved before they were recorded. */
+  outputs?: string[];
   provenance: Provenance;
 }
 
@@ -107,8 +115,22 @@ export function parseManifest(text: string, expected: ManifestExpectation): Mani
     command: array(manifest.command ?? [], 'command').map((line) => textField(line, 'command line')),
     env: array(manifest.env ?? [], 'env').map((name) => textField(name, 'env name')),
     extra: manifest.extra === undefined ? '' : textField(manifest.extra, 'extra'),
+    ...optionalKeyFields(manifest),
     provenance: parseProvenance(manifest.provenance),
   };
+}
+
+/** What later versions record of the key beyond the first manifests: present only where recorded. */
+function optionalKeyFields(manifest: Record<string, unknown>): Pick<Manifest, 'env_sha256' | 'outputs'> {
+  const fields: Pick<Manifest, 'env_sha256' | 'outputs'> = {};
+  if (manifest.env_sha256 !== undefined) {
+    fields.env_sha256 = array(manifest.env_sha256, 'env_sha256').map((pair) => {
+      if (!Array.isArray(pair) || pair.length !== 2) throw new IntegrityError("an entry of the manifest's env_sha256 is not a [name, sha256] pair");
+      return [textField(pair[0], 'env_sha256 name'), pair[1] === null ? null : hashField(pair[1], `env_sha256 of ${JSON.stringify(pair[0])}`)];
+    });
+  }
+  if (manifest.outputs !== undefined) fields.outputs = array(manifest.outputs, 'outputs').map((output) => textField(output, 'output'));
+  return fields;
 }
 
 function parseFile(value: unknown, packs: Map<string, string>): ManifestFile {

@@ -11,9 +11,10 @@ export type ManifestHead = Omit<Manifest, 'files'>;
  */
 export function manifestBytes(head: ManifestHead, fileCount: number, fileAt: (index: number) => ManifestFile): Buffer {
   // The fields in the order of the Manifest type, as a manifest built whole would have them.
-  const { stoat, output, kind, key, scope, tree, inputs, command, env, extra, provenance } = head;
+  const { stoat, output, kind, key, scope, tree, inputs, command, env, extra, env_sha256, outputs, provenance } = head;
   const opening = `${JSON.stringify({ stoat, output, kind, key, scope, tree }).slice(0, -1)},"files":[`;
-  const closing = `],${JSON.stringify({ inputs, command, env, extra, provenance }).slice(1)}`;
+  // Fields left undefined are left out, as JSON.stringify leaves them out of a whole manifest.
+  const closing = `],${JSON.stringify({ inputs, command, env, extra, env_sha256, outputs, provenance }).slice(1)}`;
   let length = Buffer.byteLength(opening) + Buffer.byteLength(closing);
   for (let index = 0; index < fileCount; index++) length += Buffer.byteLength(fileText(fileAt(index), index));
   const bytes = Buffer.allocUnsafe(length);

@@ -11,7 +11,13 @@ const oneOf = (...choices: string[]): Check => (value) => choices.includes(value
 const listOf = (check: Check): Check => (value) => Array.isArray(value) && value.every(check);
 const objectOf = (fields: Record<string, Check>): Check => (value) => fieldProblem(value, fields) === undefined;
 
-const inputFields = { path: isText, size: isCount, md5: isText, sha1: isText, sha256: isSha256 };
+const isRecord: Check = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+const optional = (check: Check): Check => (value) => value === undefined || check(value);
+
+const inputFields = { path: isText, size: isCount, md5: isText, sha1: isText, sha256: isSha256, since_last_use: optional(oneOf('changed', 'new')) };
+const restoredFromFields = { scope: isText, commit: nullOr(isText), ref: nullOr(isText), run: nullOr(isText), repository: nullOr(isText), created: isText, duration_ms: nullOr(isDuration) };
+/** The explanation is rendered, never acted on: its kind and one-line reason are what must hold. */
+const explanationFields = { kind: oneOf('changed', 'first-run', 'unrecorded', 'same-key', 'unknown'), reason: isText, nearest: nullOr(isRecord), nothing_saved: listOf(isText) };
 const outputFields = {
   path: isText,
   status: oneOf('restored', 'saved', 'already-saved', 'not-saved'),
@@ -40,6 +46,8 @@ const reportFields: Record<keyof StepReport, Check> = {
   durations_ms: objectOf({ hash: isDuration, restore: isDuration, run: isDuration, save: isDuration }),
   warnings: listOf(isText),
   damaged_objects: listOf(isText),
+  restored_from: nullOr(objectOf(restoredFromFields)),
+  explanation: nullOr(objectOf(explanationFields)),
 };
 
 /**

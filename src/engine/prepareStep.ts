@@ -1,4 +1,5 @@
 import { commandKey } from '../core/commandKey.js';
+import { envDigests } from '../core/envDigest.js';
 import { type DeclaredPath, resolveDeclaredPath } from '../core/declaredPath.js';
 import { UsageError } from '../core/errors.js';
 import { printable } from '../core/printable.js';
@@ -12,6 +13,8 @@ export interface PreparedStep {
   key: string;
   outputs: DeclaredPath[];
   inputs: InputReport[];
+  /** `[name, sha256 of the value or null]` per env name, by name: what a manifest records of the values. */
+  envSha256: [string, string | null][];
   hashMs: number;
   /** Problems with the declaration that do not stop the step, for the report. */
   warnings: string[];
@@ -39,7 +42,7 @@ export async function prepareStep(definition: StepDefinition, environment: NodeJ
     outputs: outputs.map((output) => output.relative),
   });
   const warnings = outputsAmongDeps(definition, outputs, inputs);
-  return { definition, key, outputs, inputs, hashMs: performance.now() - started, warnings };
+  return { definition, key, outputs, inputs, envSha256: envDigests(definition.env, environment), hashMs: performance.now() - started, warnings };
 }
 
 /**

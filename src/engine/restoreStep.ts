@@ -1,6 +1,8 @@
 import { CacheFailure, classifyFailure } from '../core/errors.js';
-import { type StepReport } from '../core/stepReport.js';
-import { findResult } from '../store/findResult.js';
+import { sameKeyExplanation } from '../core/missExplanation.js';
+import { type RestoredFrom, saveNotAttempted, type StepReport } from '../core/stepReport.js';
+import { findResult, type FoundResult } from '../store/findResult.js';
+import { explainMiss } from './explainMiss.js';
 import { outputReport } from './outputReport.js';
 import { restoreOutputs } from '../store/restoreOutputs.js';
 import { type PreparedStep } from './prepareStep.js';
@@ -19,12 +21,14 @@ export function startReport(prepared: PreparedStep, context: StepContext): StepR
     command: prepared.definition.command,
     ran: false,
     exit_code: null,
-    save: 'not attempted',
+    save: saveNotAttempted,
     inputs: prepared.inputs,
     outputs: prepared.outputs.map((output) => ({ path: output.relative, status: 'not-saved', tree: null, files: 0, bytes: 0, transferred_bytes: 0, manifest: null })),
     durations_ms: { hash: Math.round(prepared.hashMs), restore: 0, run: 0, save: 0 },
     warnings: [...prepared.warnings],
     damaged_objects: [],
+    restored_from: null,
+    explanation: null,
   };
 }
 
@@ -41,6 +45,9 @@ export async function restoreStep(prepared: PreparedStep, context: StepContext):
     report.warnings.push(...outcome.unusable);
     if (outcome.found === undefined) {
       report.reason = outcome.reason;
+      const explained = await explainMiss(prepared, context, outcome.reason);
+      report.explanation = explained.explanation;
+      report.inputs = explained.inputs;
     } else {
       const restored = await restoreOutputs({
         remote: context.remote,
@@ -55,6 +62,7 @@ export async function restoreStep(prepared: PreparedStep, context: StepContext):
       report.reason = `restored from scope "${outcome.found.scope}" of ${context.remote.display}`;
       report.save = 'not needed: restored';
       report.outputs = restored.map((output) => outputReport(output, 'restored'));
+      report.restored_from = restoredFrom(outcome.found);
     }
   } catch (error) {
     const failure = classifyFailure(error);
@@ -66,8 +74,10 @@ export async function restoreStep(prepared: PreparedStep, context: StepContext):
     } else if (failure.kind === 'local') {
       // This machine's disk, not the remote: the step runs as on a miss, and fail-on-cache-error does not apply.
       report.reason = `the saved result could not be written to this machine's disk: ${failure.message}`;
+      report.explanation = sameKeyExplanation(report.reason);
     } else {
       report.reason = `the saved result could not be restored: ${failure.message}`;
+      report.explanation = sameKeyExplanation(report.reason);
       // A missing object is repaired like a damaged one: the next save writes it again.
       if (failure.object !== undefined) report.damaged_objects.push(failure.object);
     }
@@ -76,4 +86,11 @@ export async function restoreStep(prepared: PreparedStep, context: StepContext):
     report.durations_ms.restore = Math.round(performance.now() - started);
   }
   return report;
+}
+
+/** Every manifest of a found result comes from one save, so any of them says where it came from. */
+function restoredFrom(found: FoundResult): RestoredFrom {
+  const { provenance } = found.manifests.values().next().value!.manifest;
+  const { commit, ref, run, repository, created, duration_ms } = provenance;
+  return { scope: found.scope, commit, ref, run, repository, created, duration_ms };
 }

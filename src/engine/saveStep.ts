@@ -1,5 +1,7 @@
 import { dirname } from 'node:path';
+import { compareStrings } from '../core/commandKey.js';
 import { type DeclaredPath, resolveDeclaredPath } from '../core/declaredPath.js';
+import { envDigests } from '../core/envDigest.js';
 import { CacheFailure, classifyFailure, RemoteGaveUpError, UsageError } from '../core/errors.js';
 import { snapshotOutput } from '../workspace/outputSnapshot.js';
 import { findOutsideLink } from '../workspace/outsideLink.js';
@@ -53,6 +55,10 @@ export async function saveStep(definition: StepDefinition, report: StepReport, c
       inputs: report.inputs.map((input) => ({ path: input.path, size: input.size, sha256: input.sha256 })),
       command: report.command,
       env: definition.env,
+      // In command mode post reads the environment main read: a value changed in between is not in
+      // the key, and the digests would show it on the next miss.
+      envSha256: envDigests(definition.env, context.environment),
+      outputs: declared.map((output) => output.relative).sort(compareStrings),
       extra: definition.keyExtra,
       provenance: await collectProvenance(definition.workingDirectory, context.github, options.runMs),
       concurrency: context.concurrency,
@@ -61,6 +67,12 @@ export async function saveStep(definition: StepDefinition, report: StepReport, c
     });
     result.save = `saved into scope "${context.scope.write}"`;
     result.outputs = saved.map((output) => outputReport(output, output.written ? 'saved' : 'already-saved'));
+    for (const output of saved.filter((each) => each.indexProblem !== undefined)) {
+      result.warnings.push(
+        `output "${printable(output.output)}" was saved, but its save was not added to the index of saves (${output.indexProblem}): ` +
+          'explaining a later miss will list every manifest of the output instead; let the remote take writes under stoat/v1/outputs/ (SECURITY.md)',
+      );
+    }
   } catch (error) {
     const failure = classifyFailure(error);
     if (failure.kind !== 'remote') throw error;

@@ -1,5 +1,6 @@
 import { type GitHubRun } from '../core/githubRun.js';
 import { type ScopePlan } from '../core/scope.js';
+import { type HashCache } from '../hashing/index.js';
 import { type TransferProgress } from '../core/transferProgress.js';
 import { type Remote } from '../remote/remote.js';
 import { type OutputSink } from './outputSink.js';
@@ -19,4 +20,6 @@ export interface StepContext {
   progress?: TransferProgress;
   /** Where the command's output goes; straight to ours when not given. */
   commandOutput?: OutputSink;
+  /** The hash cache this process hashes through; undefined when every file is read. */
+  hashCache?: HashCache;
 }

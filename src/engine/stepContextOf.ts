@@ -1,6 +1,8 @@
 import { type GitHubRun } from '../core/githubRun.js';
 import { type TransferProgress } from '../core/transferProgress.js';
+import { useHashCache } from '../hashing/index.js';
 import { openRemote } from '../remote/openRemote.js';
+import { actionsCacheKeys } from '../store/layout.js';
 import { withOutageBreaker } from '../remote/outageBreaker.js';
 import { type S3Options } from '../remote/s3/s3Options.js';
 import { planScope, type ScopeChoice } from './githubScope.js';
@@ -22,16 +24,18 @@ export interface StepContextSettings {
   github: GitHubRun | undefined;
   progress: TransferProgress;
   commandOutput: OutputSink;
+  /** The hash cache's folder (see "The hash cache" in the README); undefined: every file is read, every time. */
+  hashCache?: string;
 }
 
 /**
  * The one way a face's settings become a step's context: the remote opened (behind a breaker that
  * stops asking a remote that is down), and the scope planned from the run (on GitHub Actions the
- * event decides it, for the CLI as for the Action).
+ * event decides it, for the CLI as for the Action). The hash cache chosen becomes the process's.
  */
 export async function stepContextOf(settings: StepContextSettings): Promise<StepContext> {
   return {
-    remote: withOutageBreaker(await openRemote(settings.remote, settings.workingDirectory, settings.s3)),
+    remote: withOutageBreaker(await openRemote(settings.remote, settings.workingDirectory, settings.s3, actionsCacheKeys)),
     scope: planScope(settings.github, settings.scope),
     github: settings.github,
     concurrency: settings.concurrency,
@@ -39,5 +43,6 @@ export async function stepContextOf(settings: StepContextSettings): Promise<Step
     environment: settings.environment,
     progress: settings.progress,
     commandOutput: settings.commandOutput,
+    hashCache: useHashCache(settings.hashCache),
   };
 }

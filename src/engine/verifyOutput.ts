@@ -1,11 +1,15 @@
 import { constants, type Stats } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { errorMessage, UsageError } from '../core/errors.js';
+import { fileURLToPath } from 'node:url';
+import { errorMessage, ObjectMissingError, UsageError } from '../core/errors.js';
 import { type Manifest, parseManifest } from '../core/manifest.js';
 import { snapshotOutput } from '../workspace/outputSnapshot.js';
 import { type TreeDifference, treeDifference } from '../core/treeDifference.js';
 import { maximumManifestBytes } from '../store/readManifest.js';
+import { openRemote } from '../remote/openRemote.js';
+import { readText } from '../remote/remote.js';
+import { type S3Options } from '../remote/s3/s3Options.js';
 
 export interface Verification extends TreeDifference {
   manifest: Manifest;
@@ -13,10 +17,15 @@ export interface Verification extends TreeDifference {
   tree: string;
 }
 
-/** Compares a file or directory on disk with a manifest file: every added, removed and modified file. */
-export async function verifyOutput(path: string, manifestPath: string): Promise<Verification> {
-  const manifest = await readManifestFile(manifestPath);
-  const snapshot = await snapshotOutput({ relative: basename(path), absolute: path }).catch((error: unknown) => {
+/**
+ * Compares a file or directory on disk with a manifest: every added, removed and modified file. The
+ * manifest is a file, or any location the job summary prints: `s3://bucket/key` (read with the
+ * given S3 options) or a directory remote's path.
+ */
+export async function verifyOutput(path: string, manifestLocation: string, s3: S3Options = {}): Promise<Verification> {
+  const manifest = /^s3:\/\//i.test(manifestLocation) ? await readS3Manifest(manifestLocation, s3) : await readManifestFile(localPath(manifestLocation));
+  // A check of what is on disk takes nothing on trust, the hash cache included: every file is read.
+  const snapshot = await snapshotOutput({ relative: basename(path), absolute: path }, { readEveryFile: true }).catch((error: unknown) => {
     throw new UsageError(`cannot read ${path}: ${errorMessage(error)}`);
   });
   if (snapshot.kind !== manifest.kind) {
@@ -35,6 +44,39 @@ export async function readManifestFile(manifestPath: string): Promise<Manifest> 
   } catch (error) {
     throw new UsageError(`cannot read the manifest ${manifestPath}: ${errorMessage(error)}`);
   }
+  return parseManifestText(text, manifestPath);
+}
+
+/**
+ * A manifest at `s3://bucket/key`, as the summary prints it: the key is taken as printed (an
+ * output's name in it stays %-encoded, as the layout writes it), from the bucket's root.
+ */
+async function readS3Manifest(location: string, s3: S3Options): Promise<Manifest> {
+  const match = /^s3:\/\/([^/]+)\/(.+)$/i.exec(location);
+  if (match === null) throw new UsageError(`the manifest location ${location} names no object: give s3://bucket/key, as the job summary prints it`);
+  const remote = await openRemote(`s3://${match[1]}`, process.cwd(), s3);
+  let text: string;
+  try {
+    text = await readText(remote, match[2]!, maximumManifestBytes);
+  } catch (error) {
+    if (error instanceof ObjectMissingError) throw new UsageError(`there is no manifest at ${location}: copy the location from the job summary or the JSON report`);
+    if (error instanceof RangeError) throw new UsageError(`the manifest ${location} is larger than ${maximumManifestBytes} bytes: it is no stoat manifest`);
+    throw error;
+  }
+  return parseManifestText(text, location);
+}
+
+/** A `file://` URL as the path it names; anything else is a path already. */
+function localPath(location: string): string {
+  if (!/^file:\/\//i.test(location)) return location;
+  try {
+    return fileURLToPath(location);
+  } catch (error) {
+    throw new UsageError(`the manifest location ${location} is not a usable file URL (${errorMessage(error)}): give file:///absolute/path or a path`);
+  }
+}
+
+function parseManifestText(text: string, manifestPath: string): Manifest {
   let claimed: { output?: unknown; key?: unknown; scope?: unknown };
   try {
     claimed = JSON.parse(text) as typeof claimed;

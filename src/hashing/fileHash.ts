@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { type FileDigests } from '../core/fileDigests.js';
+import { countFileOpened } from './hashFileAccess.js';
 
 /** Reads the file once and feeds every chunk to all three hashes. */
 export async function hashFile(path: string): Promise<FileDigests> {
@@ -8,6 +9,7 @@ export async function hashFile(path: string): Promise<FileDigests> {
   const sha1 = createHash('sha1');
   const sha256 = createHash('sha256');
   let size = 0;
+  countFileOpened();
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
     md5.update(chunk);
     sha1.update(chunk);
@@ -21,6 +23,7 @@ export async function hashFile(path: string): Promise<FileDigests> {
 export async function sha256File(path: string): Promise<{ size: number; sha256: string }> {
   const hash = createHash('sha256');
   let size = 0;
+  countFileOpened();
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
     hash.update(chunk);
     size += chunk.length;

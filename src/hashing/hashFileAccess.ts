@@ -8,6 +8,20 @@ export type OpenedFile = { descriptor: number; size: number } | { error: Error }
 // writer; it changes nothing for regular files.
 const openFlags = constants.O_RDONLY | constants.O_NONBLOCK;
 
+let filesOpened = 0;
+
+/**
+ * How many files this process has opened to hash them. A cache hit opens none: this count is how
+ * the hash cache's tests tell a file taken from the cache from one read again.
+ */
+export function filesOpenedForHashing(): number {
+  return filesOpened;
+}
+
+export function countFileOpened(): void {
+  filesOpened++;
+}
+
 /**
  * Opens a regular file and takes its size, on this thread. Opening only looks a path up, which for
  * the files a step reads costs microseconds, while handing it to the thread pool costs more than
@@ -20,6 +34,7 @@ export function openForHashing(path: string): OpenedFile {
   } catch (error) {
     return { error: unreadableFileError(path, error) };
   }
+  countFileOpened();
   try {
     const status = fstatSync(descriptor);
     if (status.isFile()) return { descriptor, size: status.size };

@@ -10,4 +10,14 @@ export { TrailingHash } from './trailingHash.js';
  * Reading a file into memory on this thread, opened without blocking so that a named pipe put where
  * a file was is refused instead of waited on: what a pack's members are read with.
  */
-export { openSyncForReading, fillSync, closeDescriptor } from './hashFileAccess.js';
+export { openSyncForReading, fillSync, closeDescriptor, filesOpenedForHashing } from './hashFileAccess.js';
+/**
+ * The hash cache: digests remembered by file stamp across runs, so that a file whose stamp has not
+ * changed is not read again. The face chooses the folder (or none) for the process; hashing through
+ * the *Cached functions uses it.
+ */
+export { HashCache, type HashCacheOptions, type HashCacheStatistics, rememberRestoredFrom } from './hashCache.js';
+export { useHashCache, currentHashCache, closeHashCache } from './processHashCache.js';
+export { sha256OfFilesCached, digestsOfFilesCached, sha256OfStampedFiles, digestsOfStampedFiles, type StampedFile, type StampedSha256 } from './cachedHashing.js';
+export { type FileStamp, stampOf, stampOfEntry, stampOfPath } from './fileStamp.js';
+export { stampAfterWriting } from './writtenStamp.js';

@@ -5,8 +5,12 @@ import { type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { randomBytes } from 'node:crypto';
 import { ObjectMissingError, RemoteError, SourceChangedError } from '../core/errors.js';
-import { type ByteRange, type FileSource, type ListedObject, type Remote, sourceLength, type WriteSource } from './remote.js';
-import { SentContent } from './sentContent.js';
+import { mapConcurrently } from '../core/mapConcurrently.js';
+import { type ByteRange, type ListedObject, type Remote, sourceLength, type WriteSource } from './remote.js';
+import { copyChecked } from './sentContent.js';
+
+/** Files unlinked at once by a delete: the disk, not the count of calls, bounds how fast it goes. */
+const deletesInFlight = 16;
 
 /** A remote in a directory: on the runner's disk, a mounted volume, or a laptop's cache folder. */
 export class FileRemote implements Remote {
@@ -21,24 +25,39 @@ export class FileRemote implements Remote {
   }
 
   async list(prefix: string): Promise<ListedObject[]> {
-    const directory = this.locate(prefix);
+    return this.walk(prefix, Number.POSITIVE_INFINITY);
+  }
+
+  /** The walk visits names in key order, so it can stop after `count` objects. */
+  async listFirst(prefix: string, count: number): Promise<ListedObject[]> {
+    return this.walk(prefix, count);
+  }
+
+  /**
+   * The objects below a prefix in ascending key order, at most `limit` of them. A folder sorts as
+   * its name followed by `/`, which is where its objects' keys sort among its siblings'.
+   */
+  private async walk(prefix: string, limit: number): Promise<ListedObject[]> {
     const objects: ListedObject[] = [];
-    const walk = async (folder: string, keyPrefix: string): Promise<void> => {
+    const visit = async (folder: string, keyPrefix: string): Promise<void> => {
       const entries = await readdir(folder, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
         if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return [];
         throw this.failure(`list ${folder}`, error);
       });
-      for (const entry of entries) {
+      const named = entries.map((entry) => ({ entry, name: entry.isDirectory() ? `${entry.name}/` : entry.name }));
+      named.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      for (const { entry } of named) {
+        if (objects.length >= limit) return;
         // Temporary files of writes in progress are not objects yet.
         if (entry.name.startsWith('.')) continue;
-        if (entry.isDirectory()) await walk(join(folder, entry.name), `${keyPrefix}${entry.name}/`);
+        if (entry.isDirectory()) await visit(join(folder, entry.name), `${keyPrefix}${entry.name}/`);
         else {
           const status = await stat(join(folder, entry.name)).catch(() => undefined);
           if (status !== undefined) objects.push({ key: `${keyPrefix}${entry.name}`, size: status.size, modified: status.mtimeMs });
         }
       }
     };
-    await walk(directory, prefix);
+    await visit(this.locate(prefix), prefix);
     return objects;
   }
 
@@ -61,7 +80,10 @@ export class FileRemote implements Remote {
         await handle.close();
         return createReadStream('/dev/null');
       }
-      return handle.createReadStream({ ...bounds, highWaterMark: 1 << 20 });
+      // A small object read whole (a manifest) gets a buffer of its size, not one of 1 MiB: a walk
+      // over every manifest of a store would otherwise hold a megabyte for each until collected.
+      const size = range?.length ?? (await handle.stat()).size;
+      return handle.createReadStream({ ...bounds, highWaterMark: Math.min(Math.max(size, 1), 1 << 20) });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new ObjectMissingError(key);
       throw this.failure(`read ${path}`, error);
@@ -95,6 +117,18 @@ export class FileRemote implements Remote {
     await this.writeThrough(key, source, (temporary, path) => rename(temporary, path));
   }
 
+  /**
+   * Unlinks each file, a few at a time. Folders stay, even once empty: a writer may have just made
+   * one for an object it is about to put there.
+   */
+  async delete(keys: readonly string[]): Promise<void> {
+    await mapConcurrently(keys, deletesInFlight, async (key) => {
+      await unlink(this.locate(key)).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ENOENT') throw this.failure(`delete ${this.locate(key)}`, error);
+      });
+    });
+  }
+
   /** Writes to a temporary file beside the object, then lets `commit` put it in place. */
   private async writeThrough<T>(key: string, source: WriteSource, commit: (temporary: string, path: string) => Promise<T>): Promise<T> {
     const path = this.locate(key);
@@ -116,20 +150,4 @@ export class FileRemote implements Remote {
     const detail = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     return new RemoteError(`could not ${action} (${detail}): check that the remote directory is writable`, this.display, { cause: error });
   }
-}
-
-/** Copies a file source to `temporary`, checking the bytes copied before anything is committed. */
-async function copyChecked(source: FileSource, temporary: string): Promise<void> {
-  const sent = new SentContent(source);
-  await pipeline(
-    createReadStream(source.file, { highWaterMark: 1 << 20 }),
-    async function* (chunks: AsyncIterable<Buffer>) {
-      for await (const chunk of chunks) {
-        sent.add(chunk);
-        yield chunk;
-      }
-    },
-    createWriteStream(temporary, { flags: 'wx' }),
-  );
-  sent.check();
 }

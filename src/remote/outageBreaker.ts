@@ -1,4 +1,4 @@
-import { errorMessage, RemoteConfigurationError, RemoteError, RemoteGaveUpError } from '../core/errors.js';
+import { errorMessage, RemoteConfigurationError, RemoteError, RemoteGaveUpError, RemoteRefusedError } from '../core/errors.js';
 import { type Remote } from './remote.js';
 
 /**
@@ -27,7 +27,8 @@ export function withOutageBreaker(remote: Remote, limit = failuresBeforeGivingUp
       return result;
     } catch (error) {
       // A remote set up wrongly fails the same way at once, and is reported as such: no count.
-      if (error instanceof RemoteError && !(error instanceof RemoteGaveUpError) && !(error instanceof RemoteConfigurationError)) {
+      // A refusal (a read-only token) is an answer, not an outage: reads may still be served.
+      if (error instanceof RemoteError && !(error instanceof RemoteGaveUpError) && !(error instanceof RemoteConfigurationError) && !(error instanceof RemoteRefusedError)) {
         if (failures === 0) first = errorMessage(error);
         failures++;
       } else if (!(error instanceof RemoteError)) {
@@ -43,10 +44,16 @@ export function withOutageBreaker(remote: Remote, limit = failuresBeforeGivingUp
     read: (key, range) => guard(() => remote.read(key, range)),
     writeIfAbsent: (key, source, contentAddressed) => guard(() => remote.writeIfAbsent(key, source, contentAddressed)),
   };
-  const { list, newest, readInto, replace } = remote;
+  const { list, newest, readInto, replace, listFirst } = remote;
   if (list !== undefined) guarded.list = (prefix) => guard(() => list.call(remote, prefix));
+  if (listFirst !== undefined) guarded.listFirst = (prefix, count) => guard(() => listFirst.call(remote, prefix, count));
   if (newest !== undefined) guarded.newest = (prefix) => guard(() => newest.call(remote, prefix));
   if (readInto !== undefined) guarded.readInto = (key, range, sink) => guard(() => readInto.call(remote, key, range, sink));
   if (replace !== undefined) guarded.replace = (key, source) => guard(() => replace.call(remote, key, source));
-  return guarded;
+  const { newestAmong } = remote;
+  if (newestAmong !== undefined) guarded.newestAmong = (prefixes) => guard(() => newestAmong.call(remote, prefixes));
+  const { delete: remove } = remote;
+  if (remove !== undefined) guarded.delete = (keys) => guard(() => remove.call(remote, keys));
+  // A property, not a request: passed on as it is.
+  return remote.packing === undefined ? guarded : { ...guarded, packing: remote.packing };
 }

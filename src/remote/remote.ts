@@ -8,6 +8,17 @@ export interface ByteRange {
   length: number;
 }
 
+/**
+ * How small files travel in packs: files smaller than `memberLimit` are packed; a pack is closed at
+ * a boundary once it holds `minimumBytes`, and always at `maximumBytes` (packs are assembled in
+ * memory, so this bounds memory per pack).
+ */
+export interface PackSizes {
+  memberLimit: number;
+  minimumBytes: number;
+  maximumBytes: number;
+}
+
 /** One object found by a listing. */
 export interface ListedObject {
   key: string;
@@ -54,10 +65,34 @@ export interface Remote {
   writeIfAbsent(key: string, source: WriteSource, contentAddressed?: boolean): Promise<boolean>;
   /** Where an object is, for the summary. */
   locate(key: string): string;
-  /** Capability: every object below a prefix that ends in `/`. Only ever called on one output's prefix, never on the root. */
+  /**
+   * Capability: every object below a prefix that ends in `/`. Steps list one output's prefix;
+   * `stoat du` and `stoat prune` list the layout's top prefixes (every manifest, every blob, every
+   * pack), which may hold millions of objects: a backend pages through them (S3's 1,000 keys a
+   * request) or walks its folders. Nothing lists the remote's root.
+   */
   list?(prefix: string): Promise<ListedObject[]>;
   /** Capability, for a backend that cannot list: the newest object whose key starts with `prefix`. */
   newest?(prefix: string): Promise<ListedObject | undefined>;
+  /**
+   * Capability, for a backend that can only look up: the newest object under the first of
+   * `prefixes` (each ending in `/`) that holds any, and that prefix's index, in one request. The
+   * GitHub Actions cache answers up to ten prefixes at once, so a restore asks once per output for
+   * its own scope and `trusted` together.
+   */
+  newestAmong?(prefixes: readonly string[]): Promise<{ index: number; object: ListedObject } | undefined>;
+  /**
+   * Property: how small files are grouped into packs on this backend, where it is not the store's
+   * default (transferPlan.ts). For a backend where each object costs far more than its bytes (a
+   * GitHub Actions cache entry is a create, an upload and a finalize, under a limit of 200 new
+   * entries a minute per repository), larger packs keep a save to a handful of objects.
+   */
+  readonly packing?: PackSizes;
+  /**
+   * Capability: the first `count` objects below a prefix that ends in `/`, in ascending key order,
+   * in one request where the backend can stop a listing early (S3's `MaxKeys`). See firstObjectsUnder.
+   */
+  listFirst?(prefix: string, count: number): Promise<ListedObject[]>;
   /** Capability: hands a range's bytes to `sink` as they arrive, with no stream in between. See readRangeInto. */
   readInto?(key: string, range: ByteRange, sink: ByteSink): Promise<void>;
   /**
@@ -65,6 +100,12 @@ export interface Remote {
    * bytes were found not to match its name: an object that matches is never written again.
    */
   replace?(key: string, source: WriteSource): Promise<void>;
+  /**
+   * Capability: deletes objects, as many in one request as the backend takes (S3: up to 1,000). An
+   * object already gone is no failure; one the backend refuses to delete is a RemoteError naming it.
+   * Only `stoat prune` deletes, and only what no manifest uses. See deleteObjects.
+   */
+  delete?(keys: readonly string[]): Promise<void>;
 }
 
 /**
@@ -81,6 +122,16 @@ export async function objectsUnder(remote: Remote, prefix: string): Promise<List
 }
 
 /**
+ * The first `count` objects below a prefix in key order: through listFirst where the backend has
+ * it, else from a whole listing (or, for a backend that can only look up, the newest object).
+ */
+export async function firstObjectsUnder(remote: Remote, prefix: string, count: number): Promise<ListedObject[]> {
+  if (remote.listFirst !== undefined) return remote.listFirst(prefix, count);
+  const objects = await objectsUnder(remote, prefix);
+  return objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).slice(0, count);
+}
+
+/**
  * Writes an object where it is absent, or, for one found damaged, over it where the backend can
  * replace objects. `true` when this call wrote it. A backend that cannot replace keeps the damaged
  * object: the restore that found it stays a miss that names it.
@@ -91,6 +142,16 @@ export async function writeOrRepair(remote: Remote, key: string, source: WriteSo
     return true;
   }
   return remote.writeIfAbsent(key, source, contentAddressed);
+}
+
+/**
+ * Deletes objects where the backend can. A backend that cannot (a store that evicts entries by
+ * itself) is a configuration error: the caller shows what it can instead.
+ */
+export async function deleteObjects(remote: Remote, keys: readonly string[]): Promise<void> {
+  if (keys.length === 0) return;
+  if (remote.delete === undefined) throw new RemoteConfigurationError(`the remote ${remote.display} cannot delete objects`);
+  await remote.delete(keys);
 }
 
 /** Reads a range into a sink: directly where the backend can, through its stream where it cannot. */

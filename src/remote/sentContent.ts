@@ -1,5 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import { SourceChangedError } from '../core/errors.js';
 import { type FileSource } from './remote.js';
 
@@ -49,4 +51,20 @@ export async function readSentBytes(source: FileSource, position: number, target
     await handle.close();
   }
   sent.add(target);
+}
+
+/** Copies a file source to a new file `target`, checking the bytes copied before anything is committed. */
+export async function copyChecked(source: FileSource, target: string): Promise<void> {
+  const sent = new SentContent(source);
+  await pipeline(
+    createReadStream(source.file, { highWaterMark: 1 << 20 }),
+    async function* (chunks: AsyncIterable<Buffer>) {
+      for await (const chunk of chunks) {
+        sent.add(chunk);
+        yield chunk;
+      }
+    },
+    createWriteStream(target, { flags: 'wx' }),
+  );
+  sent.check();
 }

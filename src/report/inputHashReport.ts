@@ -9,7 +9,9 @@ import { formatBytes } from './units.js';
  * out, and a per-directory table keeps the whole picture visible.
  */
 
-const tableHeader = ['| path | size | md5 | sha1 | sha256 |', '|---|--:|---|---|---|'];
+const plainHeader = ['| path | size | md5 | sha1 | sha256 |', '|---|--:|---|---|---|'];
+/** With a nearest earlier result: which inputs differ from the ones it read, those rows first. */
+const changeHeader = ['| path | since last use | size | md5 | sha1 | sha256 |', '|---|---|--:|---|---|---|'];
 const directoryHeader = ['| top-level directory | files | bytes |', '|---|--:|--:|'];
 /** Files directly in the working directory; italic, which no escaped path can produce. */
 const topLevelLabel = '*(working directory)*';
@@ -22,14 +24,20 @@ interface Totals {
   bytes: number;
 }
 
-/** The collapsed input-hash section, at most `budgetBytes` long (counted with a trailing newline). */
-export function renderInputHashReport(inputs: readonly InputReport[], budgetBytes: number): string {
+/**
+ * The collapsed input-hash section, at most `budgetBytes` long (counted with a trailing newline).
+ * Inputs marked changed or new since the nearest earlier result come first, changed before new.
+ */
+export function renderInputHashReport(given: readonly InputReport[], budgetBytes: number): string {
+  const inputs = changedFirst(given);
+  const marked = inputs.some((input) => input.since_last_use !== undefined);
+  const tableHeader = marked ? changeHeader : plainHeader;
   const total = { files: inputs.length, bytes: sumSizes(inputs, 0) };
-  const opening = [`<details><summary>Input-hash report: ${formatCount(total.files)} files, ${formatBytes(total.bytes)}</summary>`, ''];
+  const opening = [`<details><summary>Input-hash report: ${formatCount(total.files)} files, ${formatBytes(total.bytes)}${changeCounts(inputs)}</summary>`, ''];
   const closing = ['', '</details>'];
   if (inputs.length === 0) return [...opening, 'No input files.', ...closing].join('\n');
   const frame = linesBytes([...opening, ...tableHeader, ...closing]);
-  const rows = takeLinesWithin(inputRows(inputs), budgetBytes - frame);
+  const rows = takeLinesWithin(inputRows(inputs, marked), budgetBytes - frame);
   if (rows.complete) return [...opening, ...tableHeader, ...rows.lines, ...closing].join('\n');
 
   const directories = directoryTable(inputs, total, Math.floor(budgetBytes * directoryShare));
@@ -42,10 +50,28 @@ export function renderInputHashReport(inputs: readonly InputReport[], budgetByte
   return [...opening, ...table, leftOutNote(leftOut, total), '', ...directories, ...closing].join('\n');
 }
 
-function* inputRows(inputs: readonly InputReport[]): Generator<string> {
+function* inputRows(inputs: readonly InputReport[], marked: boolean): Generator<string> {
   for (const input of inputs) {
-    yield `| ${code(input.path)} | ${formatBytes(input.size)} | ${code(input.md5)} | ${code(input.sha1)} | ${code(input.sha256)} |`;
+    const change = marked ? ` ${input.since_last_use === undefined ? '' : `**${input.since_last_use}**`} |` : '';
+    yield `| ${code(input.path)} |${change} ${formatBytes(input.size)} | ${code(input.md5)} | ${code(input.sha1)} | ${code(input.sha256)} |`;
   }
+}
+
+const changeOrder = { changed: 0, new: 1 } as const;
+
+/** Changed inputs, then new ones, then the rest, each in path order; unmarked inputs keep their order untouched. */
+function changedFirst(inputs: readonly InputReport[]): readonly InputReport[] {
+  if (!inputs.some((input) => input.since_last_use !== undefined)) return inputs;
+  const rank = (input: InputReport): number => (input.since_last_use === undefined ? 2 : changeOrder[input.since_last_use]);
+  // Array.prototype.sort is stable: within a rank the inputs stay in path order.
+  return [...inputs].sort((a, b) => rank(a) - rank(b));
+}
+
+function changeCounts(inputs: readonly InputReport[]): string {
+  const changed = inputs.filter((input) => input.since_last_use === 'changed').length;
+  const added = inputs.filter((input) => input.since_last_use === 'new').length;
+  const parts = [changed > 0 ? `${formatCount(changed)} changed since last use` : '', added > 0 ? `${formatCount(added)} new` : ''].filter((part) => part !== '');
+  return parts.length === 0 ? '' : ` · ${parts.join(', ')}`;
 }
 
 function leftOutNote(leftOut: Totals, total: Totals): string {

@@ -1,8 +1,9 @@
 import { type Manifest } from '../core/manifest.js';
 import { mapConcurrently } from '../core/mapConcurrently.js';
-import { objectsUnder, type Remote } from '../remote/remote.js';
+import { type Remote } from '../remote/remote.js';
 import { manifestPrefix, treeOfManifestKey } from './layout.js';
 import { readManifest } from './readManifest.js';
+import { ScopedListings } from './scopedListings.js';
 
 export interface FoundManifest {
   manifest: Manifest;
@@ -31,9 +32,10 @@ export interface FindOutcome {
 export async function findResult(remote: Remote, key: string, outputs: readonly string[], scopes: readonly string[], concurrency: number): Promise<FindOutcome> {
   const unusable: string[] = [];
   const notes: string[] = [];
-  for (const scope of scopes) {
+  const lookups = new ScopedListings(remote, outputs.map((output) => scopes.map((scope) => manifestPrefix(output, key, scope))), concurrency);
+  for (const [scopeIndex, scope] of scopes.entries()) {
     const prefixes = outputs.map((output) => manifestPrefix(output, key, scope));
-    const listings = await mapConcurrently(prefixes, concurrency, (prefix) => objectsUnder(remote, prefix));
+    const listings = await lookups.inScope(scopeIndex);
     const absent = outputs.filter((_, index) => listings[index]!.length === 0);
     if (absent.length === outputs.length) {
       notes.push(`nothing saved in scope "${scope}"`);

@@ -1,7 +1,8 @@
 import { createHash, hash as hashOnce, type Hash } from 'node:crypto';
-import { chmodSync, closeSync, copyFileSync, fchmodSync, openSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, copyFileSync, fchmodSync, fstatSync, openSync, writeSync } from 'node:fs';
 import { chmod, copyFile, type FileHandle, open } from 'node:fs/promises';
 import { IntegrityError } from '../core/errors.js';
+import { currentHashCache, type FileStamp, type HashCache, rememberRestoredFrom, stampAfterWriting, stampOf, stampOfEntry } from '../hashing/index.js';
 import { type ManifestFile } from '../core/manifest.js';
 import { wholeWriteLimit } from '../core/smallFiles.js';
 import { onLocalDisk } from './localDisk.js';
@@ -22,6 +23,8 @@ export interface DownloadTask {
  * Writes the bytes of one stored file (a blob, or a member of a pack) to the destination of the
  * first task that wants it, hashing as it goes, and copies the verified file to the others. Bytes
  * past the declared size and a wrong sha256 are damage in `objectKey`, never written silently.
+ * Each file written and verified is noted to the hash cache, so that the next run trusts it
+ * without reading it (HashCache.noteWritten).
  */
 export class MemberWriter {
   private handle: FileHandle | undefined;
@@ -30,12 +33,16 @@ export class MemberWriter {
   /** A small file's bytes, gathered until it is whole. */
   private gathered: Buffer | undefined;
   private received = 0;
+  /** Where what is written is noted (HashCache.noteWritten): none for a file cheaper to read again than to remember. */
+  private readonly hashCache: HashCache | undefined;
 
   constructor(
     readonly tasks: readonly DownloadTask[],
     private readonly objectKey: string,
     private readonly shownKey: string,
-  ) {}
+  ) {
+    this.hashCache = this.size >= rememberRestoredFrom ? currentHashCache() : undefined;
+  }
 
   get size(): number {
     return this.tasks[0]!.file.size;
@@ -111,11 +118,21 @@ export class MemberWriter {
     await (await this.opened()).close();
     this.handle = undefined;
     this.check(sha256);
-    await settle(first, true);
+    await this.settle(first, true);
     for (const task of this.tasks.slice(1)) {
       await copyFile(first.destination, task.destination);
-      await settle(task, false);
+      await this.settle(task, false);
     }
+  }
+
+  private async settle(task: DownloadTask, downloaded: boolean): Promise<void> {
+    await chmod(task.destination, task.file.mode);
+    if (this.hashCache !== undefined) this.noteWritten(task, await stampAfterWriting(task.destination, task.file.mode));
+    task.done(downloaded);
+  }
+
+  private noteWritten(task: DownloadTask, stamp: FileStamp | undefined): void {
+    if (stamp !== undefined) this.hashCache?.noteWritten(task.destination, stamp, task.file.sha256);
   }
 
   /** Checks a gathered file, then writes it and its copies, each with its mode, before anyone is told. */
@@ -128,12 +145,14 @@ export class MemberWriter {
     try {
       for (let written = 0; written < bytes.length; ) written += writeSync(descriptor, bytes, written);
       fchmodSync(descriptor, first.file.mode);
+      if (this.hashCache !== undefined) this.noteWritten(first, stampOf(fstatSync(descriptor, { bigint: true })));
     } finally {
       closeSync(descriptor);
     }
     for (const task of this.tasks.slice(1)) {
       copyFileSync(first.destination, task.destination);
       chmodSync(task.destination, task.file.mode);
+      if (this.hashCache !== undefined) this.noteWritten(task, stampOfEntry(task.destination));
     }
     for (const [index, task] of this.tasks.entries()) task.done(index === 0);
   }
@@ -175,9 +194,4 @@ async function writeFully(handle: FileHandle, bytes: Uint8Array, position: numbe
   while (written < bytes.length) {
     written += (await handle.write(bytes, written, bytes.length - written, position === null ? null : position + written)).bytesWritten;
   }
-}
-
-async function settle(task: DownloadTask, downloaded: boolean): Promise<void> {
-  await chmod(task.destination, task.file.mode);
-  task.done(downloaded);
 }

@@ -1,16 +1,17 @@
-import { SourceChangedError } from '../core/errors.js';
+import { errorMessage, RemoteError, SourceChangedError } from '../core/errors.js';
 import { type ManifestFile, type ManifestInput, type Provenance } from '../core/manifest.js';
 import { manifestBytes } from '../core/manifestBytes.js';
 import { mapConcurrently } from '../core/mapConcurrently.js';
 import { type OutputSnapshot, type SnapshotFile } from '../workspace/outputSnapshot.js';
 import { silentProgress, type TransferProgress } from '../core/transferProgress.js';
-import { type Remote, writeOrRepair } from '../remote/remote.js';
+import { type PackSizes, type Remote, writeOrRepair } from '../remote/remote.js';
 import { changedWhileSaving } from './changedWhileSaving.js';
 import { blobKey, manifestKey } from './layout.js';
 import { uploadPack } from './packUpload.js';
+import { writeIndexEntry } from './resultIndex.js';
 import { type SavedOutput } from './storedOutput.js';
 import { findPreviousLocations, type StoredLocation } from './previousLocations.js';
-import { packMemberLimit, packsInFlight, planPacks } from './transferPlan.js';
+import { defaultPacking, packsInFlight, planPacks } from './transferPlan.js';
 
 export interface SaveRequest {
   remote: Remote;
@@ -22,6 +23,10 @@ export interface SaveRequest {
   inputs: readonly ManifestInput[];
   command: readonly string[];
   env: readonly string[];
+  /** `[name, envValueDigest]` per env name, so a later miss can name a changed value without showing it; left out of the manifest when not given. */
+  envSha256?: readonly (readonly [string, string | null])[];
+  /** The step's declared outputs, sorted, so a later miss can say they changed; left out of the manifest when not given. */
+  outputs?: readonly string[];
   extra: string;
   provenance: Provenance;
   concurrency: number;
@@ -61,7 +66,7 @@ export async function saveOutputs(request: SaveRequest): Promise<SavedOutput[]> 
     const key = manifestKey(snapshot.output, request.key, request.scope, snapshot.tree);
     pending.push({ snapshot, manifestKey: key, repairing: present[index]!, locations, transferredBytes: 0 });
   }
-  const plan = planSending(pending);
+  const plan = planSending(pending, remote.packing ?? defaultPacking);
   progress.begin('saving', plan.bytes, plan.files);
   try {
     await uploadBlobs(request, plan, damaged, progress);
@@ -73,6 +78,7 @@ export async function saveOutputs(request: SaveRequest): Promise<SavedOutput[]> 
     // Repairing, the old manifest may point into a damaged pack that cannot be rebuilt byte for byte.
     return writeOrRepair(remote, output.manifestKey, { bytes: encodeManifest(request, output, plan.sent) }, output.repairing, false);
   });
+  const indexProblems = await indexSaves(request, pending.filter((_, index) => written[index]));
   return request.snapshots.map((snapshot) => {
     const index = pending.findIndex((output) => output.snapshot === snapshot);
     const output = pending[index];
@@ -84,8 +90,28 @@ export async function saveOutputs(request: SaveRequest): Promise<SavedOutput[]> 
       transferredBytes: output?.transferredBytes ?? 0,
       manifest: remote.locate(output?.manifestKey ?? manifestKey(snapshot.output, request.key, request.scope, snapshot.tree)),
       written: written[index] ?? false,
+      ...(indexProblems.has(snapshot.output) ? { indexProblem: indexProblems.get(snapshot.output) } : {}),
     };
   });
+}
+
+/**
+ * Adds each new save to the index, after its manifest. The save is committed by then, so a remote
+ * that refuses the entry (a bucket policy that predates the index) costs only the speed of later
+ * explanations: the problem is handed back for a warning, never thrown.
+ */
+async function indexSaves(request: SaveRequest, saved: readonly PendingOutput[]): Promise<Map<string, string>> {
+  const problems = new Map<string, string>();
+  const created = Date.parse(request.provenance.created);
+  await mapConcurrently(saved, request.concurrency, async ({ snapshot }) => {
+    try {
+      await writeIndexEntry(request.remote, { output: snapshot.output, scope: request.scope, key: request.key, tree: snapshot.tree, created });
+    } catch (error) {
+      if (!(error instanceof RemoteError)) throw error;
+      problems.set(snapshot.output, errorMessage(error));
+    }
+  });
+  return problems;
 }
 
 /** What this save sends: each file's bytes once, across outputs, unless an earlier save holds them. */
@@ -98,7 +124,7 @@ interface SendingPlan {
   files: number;
 }
 
-function planSending(pending: readonly PendingOutput[]): SendingPlan {
+function planSending(pending: readonly PendingOutput[], packing: PackSizes): SendingPlan {
   const plan: SendingPlan = { blobs: [], packs: [], sent: new Map(), bytes: 0, files: 0 };
   const claimed = new Set<string>();
   for (const output of pending) {
@@ -108,10 +134,10 @@ function planSending(pending: readonly PendingOutput[]): SendingPlan {
       claimed.add(file.sha256);
       plan.bytes += file.size;
       plan.files += 1;
-      if (file.size >= packMemberLimit) plan.blobs.push({ owner: output, file });
+      if (file.size >= packing.memberLimit) plan.blobs.push({ owner: output, file });
       else small.push(file);
     }
-    for (const members of planPacks(small)) plan.packs.push({ owner: output, members });
+    for (const members of planPacks(small, packing)) plan.packs.push({ owner: output, members });
   }
   return plan;
 }
@@ -170,6 +196,8 @@ function encodeManifest(request: SaveRequest, output: PendingOutput, sent: Reado
     command: [...request.command],
     env: [...request.env],
     extra: request.extra,
+    env_sha256: request.envSha256?.map(([name, digest]): [string, string | null] => [name, digest]),
+    outputs: request.outputs === undefined ? undefined : [...request.outputs],
     provenance: request.provenance,
   };
   return manifestBytes(head, snapshot.files.length, (index): ManifestFile => {

@@ -13,4 +13,6 @@ export interface StoredOutput {
 /** A saved output; `written` is false when an identical result was already saved under this key and scope. */
 export interface SavedOutput extends StoredOutput {
   written: boolean;
+  /** Why the save could not be added to the index of saves, when it could not: it is saved all the same. */
+  indexProblem?: string;
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { type PackSizes } from '../remote/remote.js';
 
 /**
  * Sizes that decide how files travel. Small files go in packs, because one request per small file
@@ -29,7 +30,9 @@ export function downloadPartSize(size: number): number {
   const share = Math.ceil(size / downloadPartsPerBlob / mebibyte) * mebibyte;
   return Math.min(maximumDownloadPart, Math.max(minimumDownloadPart, share));
 }
-/** Packs assembled at once: each holds up to packMaximumBytes in memory. */
+/** The pack sizes of a backend that does not choose its own (Remote.packing). */
+export const defaultPacking: PackSizes = { memberLimit: packMemberLimit, minimumBytes: packMinimumBytes, maximumBytes: packMaximumBytes };
+/** Packs assembled at once: each holds up to its maximum size in memory. */
 export const packsInFlight = 2;
 
 export interface PackCandidate {
@@ -43,7 +46,7 @@ export interface PackCandidate {
  * running offsets alone, so a file that changes size shifts the boundaries of at most its own pack
  * and the next, not of every pack after it.
  */
-export function planPacks<T extends PackCandidate>(files: readonly T[]): T[][] {
+export function planPacks<T extends PackCandidate>(files: readonly T[], sizes: PackSizes = defaultPacking): T[][] {
   const packs: T[][] = [];
   let current: T[] = [];
   let bytes = 0;
@@ -53,10 +56,10 @@ export function planPacks<T extends PackCandidate>(files: readonly T[]): T[][] {
     bytes = 0;
   };
   for (const file of files) {
-    if (current.length > 0 && bytes + file.size > packMaximumBytes) close();
+    if (current.length > 0 && bytes + file.size > sizes.maximumBytes) close();
     current.push(file);
     bytes += file.size;
-    if (bytes >= packMinimumBytes && isBoundary(file.path)) close();
+    if (bytes >= sizes.minimumBytes && isBoundary(file.path)) close();
   }
   if (current.length > 0) packs.push(current);
   return packs;

@@ -5,6 +5,7 @@ import { glob, isDynamicPattern } from 'tinyglobby';
 import { compareStrings } from '../core/commandKey.js';
 import { type DeclaredPath, resolveDeclaredPath, toPosix } from '../core/declaredPath.js';
 import { UsageError } from '../core/errors.js';
+import { type FileStamp, stampOf } from '../hashing/index.js';
 import { GlobWatch } from './globWatch.js';
 import { isNameTooLong, pathLimitExplanation, shortenedPath } from '../core/pathLimit.js';
 import { printable } from '../core/printable.js';
@@ -17,6 +18,8 @@ export interface DependencyFile {
   /** Relative to the working directory, `/`-separated. */
   path: string;
   absolute: string;
+  /** For the hash cache, where expanding looked at the file anyway (a file or a folder, not a glob). */
+  stamp?: FileStamp;
 }
 
 /**
@@ -25,11 +28,11 @@ export interface DependencyFile {
  * ignores the file the user meant.
  */
 export async function expandDependencies(workingDirectory: string, entries: readonly string[]): Promise<DependencyFile[]> {
-  const found = new Map<string, string>();
+  const found = new Map<string, DependencyFile>();
   for (const entry of entries) {
-    for (const file of await expandEntry(workingDirectory, entry)) found.set(file.path, file.absolute);
+    for (const file of await expandEntry(workingDirectory, entry)) found.set(file.path, file);
   }
-  return [...found.keys()].sort(compareStrings).map((path) => ({ path, absolute: found.get(path)! }));
+  return [...found.keys()].sort(compareStrings).map((path) => found.get(path)!);
 }
 
 /**
@@ -40,15 +43,15 @@ export async function expandDependencies(workingDirectory: string, entries: read
 async function expandEntry(workingDirectory: string, entry: string): Promise<DependencyFile[]> {
   const what = `dep "${printable(entry)}"`;
   const declared = resolveDeclaredPath(workingDirectory, entry, 'dep');
-  const status = await stat(declared.absolute).catch((error: unknown) => {
+  const status = await stat(declared.absolute, { bigint: true }).catch((error: unknown) => {
     if (isNameTooLong(error)) throw new UsageError(`${what} is too long: ${pathLimitExplanation(declared.absolute)}`);
     return undefined;
   });
-  if (status?.isFile()) return [{ path: declared.relative, absolute: declared.absolute }];
+  if (status?.isFile()) return [{ path: declared.relative, absolute: declared.absolute, stamp: stampOf(status) }];
   if (status?.isDirectory()) {
     const files = await walkFiles(declared.absolute, { followSymbolicLinks: true, what });
     if (files.length === 0) throw new UsageError(`${what} is an empty directory: remove it from deps or put the files it should cover in it`);
-    return files.map((file) => ({ path: `${declared.relative}/${file.path}`, absolute: file.absolute }));
+    return files.map((file) => ({ path: `${declared.relative}/${file.path}`, absolute: file.absolute, stamp: file.stamp }));
   }
   if (status !== undefined) {
     throw new UsageError(`${what} is neither a file nor a directory: deps must be regular files, directories or globs`);

@@ -6,7 +6,7 @@ import { UsageError } from '../core/errors.js';
 import { isNameTooLong, pathLimitExplanation, shortenedPath } from '../core/pathLimit.js';
 import { printable } from '../core/printable.js';
 import { checkSavableNames } from '../core/savableNames.js';
-import { sha256OfFiles } from '../hashing/index.js';
+import { currentHashCache, type FileStamp, sha256OfStampedFiles, stampOf } from '../hashing/index.js';
 import { treeHash, type TreeEntry } from '../core/treeHash.js';
 import { findUndecodablePath, undecodableNameError } from './undecodableNames.js';
 import { walkFiles } from './walkFiles.js';
@@ -24,22 +24,29 @@ export interface OutputSnapshot {
   bytes: number;
 }
 
+export interface SnapshotOptions {
+  /** Read every file, whatever the hash cache knows: what `stoat verify` does. */
+  readEveryFile?: boolean;
+}
+
 /**
  * Lists and hashes an output. Its file names are checked against the rule every restore applies
- * before any file is read: an output no restore accepts is refused instead of saved.
+ * before any file is read: an output no restore accepts is refused instead of saved. A file the
+ * hash cache knows in its present state is not read.
  */
-export async function snapshotOutput(declared: DeclaredPath): Promise<OutputSnapshot> {
+export async function snapshotOutput(declared: DeclaredPath, options: SnapshotOptions = {}): Promise<OutputSnapshot> {
   const what = `output "${printable(shortenedPath(declared.relative))}"`;
-  const status = await lstat(declared.absolute).catch((error: unknown) => {
+  const stampedFrom = Date.now();
+  const status = await lstat(declared.absolute, { bigint: true }).catch((error: unknown) => {
     if (isNameTooLong(error)) throw new UsageError(`${what} is too long: ${pathLimitExplanation(declared.absolute)}`);
     return undefined;
   });
   if (status === undefined) throw notProducedError(declared, what);
   let kind: 'dir' | 'file';
-  let found: { path: string; absolute: string; mode: number }[];
+  let found: { path: string; absolute: string; mode: number; stamp: FileStamp }[];
   if (status.isFile()) {
     kind = 'file';
-    found = [{ path: basename(declared.absolute), absolute: declared.absolute, mode: status.mode & 0o777 }];
+    found = [{ path: basename(declared.absolute), absolute: declared.absolute, mode: Number(status.mode) & 0o777, stamp: stampOf(status) }];
   } else if (status.isDirectory()) {
     kind = 'dir';
     found = await walkFiles(declared.absolute, { followSymbolicLinks: false, what });
@@ -47,7 +54,8 @@ export async function snapshotOutput(declared: DeclaredPath): Promise<OutputSnap
     throw new UsageError(`${what} is not a regular file or directory (a symbolic link, socket or device): outputs must be files or directories`);
   }
   checkSavableNames(what, found.map((file) => file.path));
-  const digests = await sha256OfFiles(found.map((file) => file.absolute));
+  const cache = options.readEveryFile === true ? undefined : currentHashCache();
+  const digests = await sha256OfStampedFiles(found.map((file) => ({ path: file.absolute, stamp: file.stamp })), cache, stampedFrom);
   const files = found.map((file, index) => ({ path: file.path, absolute: file.absolute, size: digests[index]!.size, sha256: digests[index]!.sha256, mode: file.mode }));
   return {
     output: declared.relative,

@@ -1,6 +1,7 @@
 import { lstatSync, realpathSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { type FileStamp, stampOf } from '../hashing/index.js';
 import { compareStrings } from '../core/commandKey.js';
 import { toPosix } from '../core/declaredPath.js';
 import { UsageError } from '../core/errors.js';
@@ -15,6 +16,8 @@ export interface WalkedFile {
   absolute: string;
   size: number;
   mode: number;
+  /** For the hash cache: the walk looks at every file anyway. */
+  stamp: FileStamp;
 }
 
 export interface WalkOptions {
@@ -57,13 +60,13 @@ async function walkInto(directory: string, prefix: string, options: WalkOptions,
     if (isStagingName(name)) continue;
     const absolute = join(directory, name);
     const path = prefix === '' ? name : `${prefix}/${name}`;
-    let status = lstatSync(absolute);
+    let status = lstatSync(absolute, { bigint: true });
     if (status.isSymbolicLink()) {
       if (!options.followSymbolicLinks) {
         throw new UsageError(`${options.what} contains a symbolic link at ${printable(path)}: outputs must be regular files and directories; copy the target instead`);
       }
       try {
-        status = statSync(absolute);
+        status = statSync(absolute, { bigint: true });
       } catch {
         throw new UsageError(`${options.what} contains a broken symbolic link at ${printable(path)}: remove it or fix its target`);
       }
@@ -75,7 +78,7 @@ async function walkInto(directory: string, prefix: string, options: WalkOptions,
     }
     if (status.isDirectory()) await walkInto(absolute, path, options, visited, files);
     // Permission bits only: setuid, setgid and sticky bits are not part of what an output is.
-    else if (status.isFile()) files.push({ path, absolute, size: status.size, mode: status.mode & 0o777 });
+    else if (status.isFile()) files.push({ path, absolute, size: Number(status.size), mode: Number(status.mode) & 0o777, stamp: stampOf(status) });
     else throw new UsageError(`${options.what} contains ${printable(path)}, which is not a regular file (a socket, device or pipe): remove it`);
   }
 }

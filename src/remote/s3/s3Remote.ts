@@ -13,6 +13,7 @@ import { type ByteSink, pumpInto } from '../byteSink.js';
 import { type ByteRange, type ListedObject, type Remote, sourceLength, type WriteSource } from '../remote.js';
 import { readSentBytes, SentContent } from '../sentContent.js';
 import { largeReadTransport } from './largeReadTransport.js';
+import { deleteInBatches } from './s3Delete.js';
 import { readRangeWithRetries } from './rangeRetry.js';
 import { multipartThreshold, uploadInParts } from './s3Multipart.js';
 import { type S3Options } from './s3Options.js';
@@ -96,6 +97,17 @@ export class S3Remote implements Remote {
       continuationToken = page.IsTruncated === true ? page.NextContinuationToken : undefined;
     } while (continuationToken !== undefined);
     return objects;
+  }
+
+  /** One request: S3 lists in ascending key order and stops at `MaxKeys` (at most 1000). */
+  async listFirst(prefix: string, count: number): Promise<ListedObject[]> {
+    const page = await this.send(`list ${this.locate(prefix)}`, () =>
+      this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: this.prefix + prefix, MaxKeys: Math.min(Math.max(count, 1), 1000) })),
+    );
+    return (page.Contents ?? [])
+      .filter((object) => object.Key !== undefined)
+      .slice(0, count)
+      .map((object) => ({ key: object.Key!.slice(this.prefix.length), size: object.Size ?? 0, modified: object.LastModified?.getTime() ?? 0 }));
   }
 
   async exists(key: string): Promise<boolean> {
@@ -182,6 +194,18 @@ export class S3Remote implements Remote {
       if (error instanceof SourceChangedError) throw error;
       throw this.failure(`write ${this.locate(key)}`, error);
     }
+  }
+
+  /** DeleteObjects, up to 1,000 keys a request (s3Delete.ts); keys S3 refuses are named in the error. */
+  async delete(keys: readonly string[]): Promise<void> {
+    const target = { client: this.client, bucket: this.bucket, prefix: this.prefix };
+    const refused = await this.send(`delete objects in ${this.display}`, () => deleteInBatches(target, keys));
+    if (refused.length === 0) return;
+    const named = refused.slice(0, 3).map((entry) => `${this.locate(entry.key)} (${entry.reason})`);
+    throw new RemoteError(
+      `S3 refused to delete ${refused.length} of ${keys.length} objects, ${named.join(', ')}${refused.length > 3 ? ' and more' : ''}: check that the credentials may delete objects in this bucket and prefix`,
+      this.display,
+    );
   }
 
   private async put(key: string, source: WriteSource, ifAbsent: boolean): Promise<void> {
