@@ -3,14 +3,15 @@ import tseslint from 'typescript-eslint';
 
 /**
  * The layers of src/, from the faces down (DESIGN.md): each may import only the folders after it.
- *   action, cli -> engine -> store, report -> remote, workspace, hashing -> core
+ *   action, cli -> pipeline -> engine -> store, report -> remote, workspace, hashing -> core
  * Outside hashing/, only hashing/index.js may be imported. core is pure: no file system, threads or
  * processes.
  */
-const folders = ['action', 'cli', 'engine', 'store', 'report', 'remote', 'workspace', 'hashing', 'core'];
+const folders = ['action', 'cli', 'pipeline', 'engine', 'store', 'report', 'remote', 'workspace', 'hashing', 'core'];
 const mayImport = {
   action: folders,
   cli: folders,
+  pipeline: ['engine', 'store', 'report', 'remote', 'workspace', 'hashing', 'core'],
   engine: ['store', 'report', 'remote', 'workspace', 'hashing', 'core'],
   store: ['remote', 'workspace', 'hashing', 'core'],
   report: ['remote', 'workspace', 'hashing', 'core'],
@@ -34,7 +35,7 @@ function layerRules(folder, within = folder) {
   const upward = ['../', '../../', '../../../'];
   if (forbidden.length > 0) patterns.push({ group: forbidden.flatMap((other) => upward.map((up) => `${up}${other}/*`)), message: `imports point one way: ${folder} may import ${mayImport[folder].join(', ')}` });
   if (folder !== 'hashing') patterns.push({ group: ['**/hashing/*', '!**/hashing/index.js'], message: 'hashing is imported through hashing/index.js only' });
-  if (folder === 'engine' || folder === 'report' || folder === 'core') patterns.push({ group: ['@actions/*'], message: 'only the faces see GitHub packages' });
+  if (folder === 'pipeline' || folder === 'engine' || folder === 'report' || folder === 'core') patterns.push({ group: ['@actions/*'], message: 'only the faces see GitHub packages' });
   if (folder === 'core') patterns.push({ group: ['@aws-sdk/*'], message: 'core imports no network packages' });
   for (const fence of fences) if (within !== fence.owner && !within.startsWith(`${fence.owner}/`)) patterns.push({ group: [fence.pattern], message: fence.message });
   const paths = folder === 'core' ? impure.map((name) => ({ name, message: 'core is pure: file systems, threads and processes belong to workspace, hashing and the layers above' })) : [];

@@ -16,7 +16,10 @@ export default {
         module: { type: 'es6' },
       },
     ],
+    // GitHub's workflow parser imports its JSON schemas without an import attribute (see the helper).
+    '/node_modules/@actions/(languageservice|workflow-parser)/dist/.+\\.js$': '<rootDir>/__tests__/helpers/jsonImportAttributes.mjs',
   },
+  transformIgnorePatterns: ['/node_modules/(?!@actions/(languageservice|workflow-parser)/)'],
   // The sources import each other as `./x.js`, the compiled names: the tests run the `.ts` files.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/__tests__/**/*.test.ts'],

@@ -87,12 +87,54 @@ describe('the Action with no remote, where the job can reach the GitHub Actions 
   });
 });
 
+describe('stoat du and stoat prune on the GitHub Actions cache', () => {
+  const cache = useActionsCache();
+
+  test('say the cache evicts by itself, show the newest result of an output and what of it is gone, and remove nothing', async () => {
+    const project = join(root, 'du-project');
+    await writeFiles(project, { 'in.txt': 'input\n' });
+    const environment = { PATH: process.env.PATH ?? '', HOME: join(root, 'home'), ...cache.fake().environment('runtime-token') };
+    const saved = await runCli(cli, project, ['exec', '--remote', 'gha', '--deps', 'in.txt', '--outputs', 'out', '--', 'mkdir -p out && head -c 100000 /dev/urandom > out/a.bin && echo b > out/b.txt'], environment);
+    assert.equal(saved.exitCode, 0, saved.stderr);
+
+    const du = await runCli(cli, project, ['du', '--remote', 'gha', '--output', 'out/', '--output', 'elsewhere'], environment);
+    assert.equal(du.exitCode, 0, du.stderr);
+    assert.match(du.stdout, /^gha cannot list what it holds, so stoat can neither measure nor prune it\. A store without listing evicts entries by itself: .*7 days/m);
+    assert.match(du.stdout, /^out: the newest result this job can read was saved \d{4}-\d\d-\d\d \d\d:\d\dZ in scope local \(key [0-9a-f]{12}, tree [0-9a-f]{12}\): 2 files, 97\.7 KiB; the cache holds all it needs \(1 object\)$/m);
+    assert.match(du.stdout, /^elsewhere: no result that this job can read$/m);
+    const bare = await runCli(cli, project, ['du', '--remote', 'gha'], environment);
+    assert.match(bare.stdout, /give --output PATH \(repeatable\) to see the newest result of an output/);
+
+    const entries = cache.fake().entries.length;
+    const pruned = await runCli(cli, project, ['prune', '--remote', 'gha', '--keep-last', '1', '--older-than', '0s', '--output', 'out', '--json'], environment);
+    assert.equal(pruned.exitCode, 0, pruned.stderr);
+    const report = JSON.parse(pruned.stdout);
+    assert.deepEqual([report.listed, report.outputs[0].output, report.outputs[0].newest.files, report.outputs[0].newest.missing], [false, 'out', 2, []]);
+    assert.match(report.note, /evicts entries by itself/);
+    assert.equal(cache.fake().entries.length, entries, 'nothing was removed');
+
+    await cache.fake().evict(cache.fake().entries.find((entry) => entry.key.includes('/packs/'))!.key);
+    const evicted = await runCli(cli, project, ['prune', '--remote', 'gha', '--output', 'out'], environment);
+    assert.equal(evicted.exitCode, 0, evicted.stderr);
+    assert.match(evicted.stdout, /^nothing removed: gha cannot list what it holds/m);
+    assert.match(evicted.stdout, /^out: .*; 1 of its 1 object is gone \(evicted\), so restoring it is a miss until a save writes it again$/m);
+    assert.match(evicted.stdout, /^ {2}gone: gha:stoat\/v1\/packs\/[0-9a-f]{64}$/m);
+    for (const output of [du.stdout, du.stderr, pruned.stderr, evicted.stdout, evicted.stderr]) assert.doesNotMatch(output, /^::/m);
+  });
+
+  test('du --output on a store that lists is refused: it shows every output', async () => {
+    const outcome = await runCli(cli, root, ['du', '--remote', join(root, 'listed-store'), '--output', 'out'], { PATH: process.env.PATH ?? '', HOME: join(root, 'home') });
+    assert.equal(outcome.exitCode, 2, outcome.stderr);
+    assert.match(outcome.stderr, /--output is for a store that cannot list what it holds \(gha\)/);
+  });
+});
+
 describe('the Action with no remote, where the job cannot reach the GitHub Actions cache', () => {
   test('keeps results on the runner disk, and says why and that they will not outlive a hosted runner', async () => {
     const job = await newJob('disk');
     const run = await runAction(job, 'action.yml', 'main', inputs);
     assert.equal(run.exitCode, 0, run.stdout + run.stderr);
-    assert.match(run.summary.replaceAll('&#95;', '_'), /stoat \(the default: the input "remote" is not set, and this job cannot reach the GitHub Actions cache \(ACTIONS_RESULTS_URL and ACTIONS_RUNTIME_TOKEN are not set\), so results are kept on this runner's disk/);
+    assert.match(run.summary.replaceAll('&#95;', '_'), /stoat \(the default: the input "remote" is not set, and this job cannot reach the GitHub Actions cache \(ACTIONS_RESULTS_URL and ACTIONS_RUNTIME_TOKEN are not set\), so results are kept on this runner's disk; results kept there outlive this job only where the runner keeps its disk, which a GitHub-hosted runner does not/);
     assert.match(run.stdout, /^::warning::no remote is given and this job cannot reach the GitHub Actions cache .*a GitHub-hosted runner does not/m);
     const again = await runAction(await newJob('disk-again'), 'action.yml', 'main', inputs, {}, { RUNNER_TOOL_CACHE: job.toolCache });
     assert.doesNotMatch(again.stdout, /^::warning::no remote is given/m, 'the warning comes with the first run only');

@@ -102,3 +102,29 @@ describe('comment: true on a pull request', () => {
     assert.match(run.stdout, /::error::the input "comment" is "yes": use true or false/);
   });
 });
+
+/*
+ * The runner passes a `with:` input the metadata does not declare on to the step all the same, so a
+ * `comment: true` given to the restore or save sub-action reaches its bundle: it must ask GitHub nothing.
+ */
+describe('comment: true on the sub-actions', () => {
+  test('restore and save write no comment; the main action later in the job writes one with their rows', async () => {
+    api.comments.length = 0;
+    api.requests.length = 0;
+    const job = await newJob();
+    await writeFiles(job.workspace, { 'out.txt': 'built\n' });
+    const step = { command: 'make out.txt', deps: 'in.txt', outputs: 'out.txt', remote: join(root, 'sub-remote'), comment: 'true', 'github-token': 'test-token' };
+    for (const metadata of ['restore/action.yml', 'save/action.yml']) {
+      const run = await runAction(job, metadata, 'main', step, {}, environment());
+      assert.equal(run.exitCode, 0, run.stdout + run.stderr);
+      assert.doesNotMatch(run.stdout, /pull-request comment/);
+    }
+    assert.deepEqual(api.requests, [], 'the sub-actions asked GitHub nothing');
+    assert.equal(api.comments.length, 0);
+
+    const main = await runAction(job, 'action.yml', 'main', inputs('sub-remote'), {}, environment());
+    assert.equal(main.exitCode, 0, main.stdout + main.stderr);
+    assert.equal(api.comments.length, 1);
+    assert.match(api.comments[0]!.body, /3 steps/, 'the comment has the rows of the sub-actions that ran before');
+  });
+});

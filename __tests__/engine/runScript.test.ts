@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
 import { lineOutput } from '../../src/engine/lineOutput.js';
 import { type CommandStream, type OutputSink } from '../../src/engine/outputSink.js';
-import { runScript } from '../../src/engine/runScript.js';
+import { runScript, runWords } from '../../src/engine/runScript.js';
 import { makeTemporaryDirectory } from '../helpers/workspace.js';
 
 let root: string;
@@ -67,5 +67,21 @@ describe('runScript writes to the sink it is given', () => {
     const { sink, lines } = prefixingSink('>');
     assert.equal(await runScript(['echo before', 'echo oops >&2', 'exit 3'], root, { PATH: process.env.PATH }, sink), 3);
     assert.deepEqual(lines, { stdout: ['> before'], stderr: ['> oops'] });
+  });
+});
+
+describe('runWords runs each line as a program without a shell, as Weasel does', () => {
+  test('words are passed as they are split, lines run in order, and the first failure stops the rest', async () => {
+    const { sink, lines } = prefixingSink('[w]');
+    const exitCode = await runWords(["printf '%s|' 'a b' '$HOME' '*'", 'sh -c "exit 4"', 'echo never'], root, process.env, sink);
+    assert.equal(exitCode, 4);
+    assert.deepEqual(lines.stdout, ['[w] a b|$HOME|*|']);
+  });
+
+  test('a program that does not exist fails its line with 127 and says so', async () => {
+    const { sink, lines } = prefixingSink('[w]');
+    const exitCode = await runWords(['no-such-program-here --flag'], root, process.env, sink);
+    assert.equal(exitCode, 127);
+    assert.match(lines.stderr.join('\n'), /could not start "no-such-program-here" \(not found/);
   });
 });

@@ -1,11 +1,20 @@
 import assert from 'node:assert/strict';
 import { describe, test } from '@jest/globals';
-import { measureStore, type StoreSettings } from '../../src/engine/storeMaintenance.js';
+import { type StoreUsage } from '../../src/core/storeReport.js';
+import { isUnlistedStoreReport } from '../../src/core/unlistedStoreReport.js';
+import { measureStore as measureAny, type StoreSettings } from '../../src/engine/storeMaintenance.js';
 import { pruneStore } from '../../src/store/pruneStore.js';
 import { storeUsageLines } from '../../src/report/storeUsageText.js';
 import { hours, type StoreBench, useStoreBenches, writeOrphan, writeResult, type WrittenResult } from './storeFixture.js';
 
 const { kinds } = useStoreBenches('usage');
+
+/** These remotes list what they hold: du measures them whole. */
+async function measureStore(settings: StoreSettings): Promise<StoreUsage> {
+  const usage = await measureAny(settings);
+  assert.ok(!isUnlistedStoreReport(usage), `${settings.remote} was not listed`);
+  return usage;
+}
 
 const weights = 'W'.repeat(100);
 

@@ -1,4 +1,5 @@
-// The benchmark: stoat against the AWS CLI on the same s3rver, and stoat hash against coreutils.
+// The benchmark: stoat against the AWS CLI, rclone, actions/cache's tar+zstd and the one-object limit
+// on the same s3rver, and stoat hash against coreutils.
 //   node --import tsx scripts/bench/bench.ts [--quick] [--runs N] [--peer-on-d3] [--only d1,d2,d3,hashing]
 //   node --import tsx scripts/bench/bench.ts --only store   (du and prune on stores of 10,000 results, on its own)
 //   node --import tsx scripts/bench/bench.ts --only gha     (the GitHub Actions cache against actions/cache's method, on its own)
@@ -22,7 +23,8 @@ import { measureProxyOverhead } from './proxyOverhead.js';
 import { judgeTargets, summarizeCases, summarizeHashing } from './results.js';
 import { startCountingProxy, startS3rver } from './services.js';
 import { formatBytes } from './table.js';
-import { findAwsCli, type Step } from './tools.js';
+import { findPeers } from './peers.js';
+import { type Step, type Tool } from './tools.js';
 
 const repository = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const benchDirectory = join(repository, '.bench');
@@ -31,7 +33,8 @@ const bucket = 'bench';
 const allSteps: Step[] = ['cold-save', 'restore-empty', 'restore-present', 'save-unchanged', 'save-changed'];
 // 1% of one file is the whole file: on D1 that case would repeat the cold save.
 const repeatSteps: Step[] = ['cold-save', 'restore-empty', 'restore-present', 'save-unchanged'];
-const scaleSteps: Step[] = ['cold-save', 'restore-empty'];
+// D3 has no "1% changed" case: at 1 KiB a file, it would measure D2's case again with more names.
+const scaleSteps: Step[] = ['cold-save', 'restore-empty', 'restore-present', 'save-unchanged'];
 
 function log(line: string): void {
   process.stderr.write(`${line}\n`);
@@ -86,20 +89,22 @@ async function snapshotBundle(): Promise<string> {
 }
 
 /**
- * D3 is the scale set: what matters is how stoat's time per file compares with D2's, so it runs
- * the cold save and restore only. aws on D3 means 100,000 PUTs and then GETs at several ms of
- * s3rver CPU each, most of an hour per run, so it is measured only with --peer-on-d3.
+ * D3 is the scale set: what matters is how stoat's time per file compares with D2's. aws on D3 means
+ * 100,000 PUTs and then GETs at several ms of s3rver CPU each, most of an hour per run, so it is
+ * measured only with --peer-on-d3; rclone, a few minutes per run there, runs once unless asked for more.
  */
 function plans(datasets: Map<DatasetName, Dataset>, options: Options): { plans: DatasetPlan[]; notes: string[] } {
   const { quick, runs, peerOnD3 } = options;
+  const every = (count: number): Record<Tool, number> => ({ stoat: count, aws: count, rclone: count, tarzstd: count, limit: count });
+  const d3Runs = { ...every(runs), aws: peerOnD3 ? runs : 0, rclone: peerOnD3 || quick ? runs : 1 };
   const notes = [
     'D1 has no "1% changed" case: 1% of one file is the whole file, the cold save again.',
-    `D3 runs the cold save and the restore into an empty directory only${peerOnD3 ? '' : ', and stoat only (aws on D3: `--peer-on-d3`)'}; stoat's D3 time per file is compared with its D2 time per file.`,
+    `D3 has no "1% changed" case${peerOnD3 || quick ? '' : '; aws does not run on D3 and rclone runs once there (`--peer-on-d3` runs both as often as stoat)'}; stoat's D3 time per file is compared with its D2 time per file.`,
   ];
   const all: DatasetPlan[] = [
-    { dataset: datasets.get('d1')!, steps: repeatSteps, stoatRuns: runs, awsRuns: runs },
-    { dataset: datasets.get('d2')!, steps: allSteps, stoatRuns: runs, awsRuns: runs },
-    { dataset: datasets.get('d3')!, steps: scaleSteps, stoatRuns: runs, awsRuns: peerOnD3 ? runs : 0, slowRunSeconds: quick ? undefined : 8 * 60 },
+    { dataset: datasets.get('d1')!, steps: repeatSteps, runs: every(runs) },
+    { dataset: datasets.get('d2')!, steps: allSteps, runs: every(runs) },
+    { dataset: datasets.get('d3')!, steps: scaleSteps, runs: d3Runs, slowRunSeconds: quick ? undefined : 8 * 60 },
   ];
   return { plans: all.filter((plan) => plan.dataset !== undefined && options.only.has(plan.dataset.spec.name)), notes };
 }
@@ -137,9 +142,9 @@ async function main(): Promise<number> {
   const needed = (name: DatasetName): boolean => options.only.has(name) || (options.only.has('hashing') && name !== 'd3');
   for (const spec of datasetSpecs(quick)) if (needed(spec.name)) datasets.set(spec.name, await loadDataset(spec, datasetRoot, log));
 
-  const aws = findAwsCli();
-  log(aws === null ? 'aws: not found; measuring stoat only' : `aws: ${aws.version} (${aws.path})`);
-  const machine = describeMachine(aws, join(bundle, 'stoat'), loadAtStart);
+  const peers = findPeers();
+  for (const line of peers.lines) log(line);
+  const machine = describeMachine(peers, join(bundle, 'stoat'), loadAtStart);
 
   const s3rver = await startS3rver(s3Directory, bucket);
   const proxy = await startCountingProxy(s3rver.port);
@@ -147,7 +152,7 @@ async function main(): Promise<number> {
   const s3Url = `http://127.0.0.1:${s3rver.port}`;
   // Far above any healthy command (the slowest, aws on D2, takes a minute or two), far below "forever".
   const commandTimeoutSeconds = options.peerOnD3 ? 90 * 60 : quick ? 60 : 10 * 60;
-  const context: BenchContext = { stoatCli, aws, proxy, servers: [s3rver, proxy], bucket, s3Url, s3Directory, benchDirectory, workDirectory, runId, commandTimeoutSeconds, log };
+  const context: BenchContext = { stoatCli, peers, proxy, servers: [s3rver, proxy], bucket, s3Url, s3Directory, benchDirectory, workDirectory, runId, commandTimeoutSeconds, log };
   const results: StepResult[] = [];
   const plan = plans(datasets, options);
   let hashing: HashingResult | undefined;

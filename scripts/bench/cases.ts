@@ -1,13 +1,16 @@
 // The transfer cases: for each dataset, each run and each tool, one sequence of steps on a fresh
 // remote prefix (cold save, restore into an empty directory, restore again, save again, save after a
 // change), each step measured, and every restored tree checked byte for byte against the dataset.
+// The tools take turns within each run, the first of one run the last of the next.
 import { mkdir, rm } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { type Dataset, type DatasetName, writeChangedCopy } from './datasets.js';
 import { measure, type Measurement } from './measure.js';
 import { type CountingProxy, type Service } from './services.js';
-import { type AwsCli, awsEnvironment, awsInvocation, type Step, type StepContext, stoatEnvironment, stoatInvocation, type Tool } from './tools.js';
+import { makeOneObject } from './oneObject.js';
+import { checkOneObjectRestore, isInstalled, type Peers, stepsOf, toolCommand, type ToolCommandContext } from './peers.js';
+import { allTools, type Step, type StepContext, type Tool } from './tools.js';
 import { checkRestoredTree } from './treeCheck.js';
 import { type Traffic } from './traffic.js';
 
@@ -34,7 +37,7 @@ export interface StepResult {
 
 export interface BenchContext {
   stoatCli: string;
-  aws: AwsCli | null;
+  peers: Peers;
   proxy: CountingProxy;
   /** s3rver and the proxy: the CPU they use during a step is part of what the step costs. */
   servers: readonly Service[];
@@ -55,9 +58,8 @@ export interface BenchContext {
 export interface DatasetPlan {
   dataset: Dataset;
   steps: Step[];
-  stoatRuns: number;
-  /** May be fewer than stoat's where a peer run takes too long (D3); 0 skips the peer. */
-  awsRuns: number;
+  /** Runs of each tool; a peer's may be fewer than stoat's where its run takes too long (D3); 0 skips it. */
+  runs: Record<Tool, number>;
   /**
    * A tool whose run took longer than this is not run again on this dataset: on a scale set, one run
    * of an engine that makes a request per file can take most of an hour, and one run is a result.
@@ -97,17 +99,16 @@ function readStoatReport(step: Step, measurement: Measurement): { report?: StepR
   return { report };
 }
 
-async function runStep(context: BenchContext, tool: Tool, step: Step, run: number, stepContext: StepContext): Promise<StepResult> {
+async function runStep(context: BenchContext & ToolCommandContext, tool: Tool, step: Step, run: number, stepContext: StepContext, sequenceDirectory: string): Promise<StepResult> {
   const { dataset } = stepContext;
   let changed: StepResult['changed'];
   if (step === 'save-changed') {
     const copy = await writeChangedCopy(dataset, stepContext.changedRoot);
     changed = { files: copy.files, bytes: copy.bytes };
   }
-  const invocation = tool === 'stoat' ? stoatInvocation(context.stoatCli, step, stepContext) : awsInvocation(context.aws!, step, stepContext);
-  const environment = tool === 'stoat' ? stoatEnvironment() : awsEnvironment(context.benchDirectory);
+  const invocation = toolCommand(tool, step, stepContext, context, sequenceDirectory);
   const rssFile = join(context.workDirectory, `${stepContext.prefix}.rss`);
-  const measurement = await measure(invocation.argv, { cwd: invocation.cwd, env: environment, proxy: context.proxy, servers: context.servers, rssFile, timeoutMs: context.commandTimeoutSeconds * 1000 });
+  const measurement = await measure(invocation.argv, { cwd: invocation.cwd, env: invocation.env, proxy: context.proxy, servers: context.servers, rssFile, timeoutMs: context.commandTimeoutSeconds * 1000 });
   const result: StepResult = {
     dataset: dataset.spec.name, tool, step, run,
     wallMs: measurement.wallMs, peakRssBytes: measurement.peakRssBytes, cpuSeconds: measurement.cpuSeconds, serverCpuSeconds: measurement.serverCpuSeconds, traffic: measurement.traffic, changed, loadAfter: loadavg()[0]!,
@@ -125,14 +126,18 @@ async function runStep(context: BenchContext, tool: Tool, step: Step, run: numbe
   }
   if (tool === 'stoat') Object.assign(result, readStoatReport(step, measurement));
   if (result.failure === undefined && restoreSteps.has(step)) {
-    const problems = await checkRestoredTree(dataset, stepContext.restoreRoot);
+    const problems = tool === 'limit' ? await checkOneObjectRestore(stepContext, context) : await checkRestoredTree(dataset, stepContext.restoreRoot);
     if (problems.length > 0) result.failure = `${tool} restored a tree that differs from ${dataset.spec.name}: ${problems.join('; ')}`;
+  }
+  // A save cannot be checked byte for byte here, but one that sent less than what changed missed a change.
+  if (result.failure === undefined && changed !== undefined && result.traffic.bytesSent < changed.bytes) {
+    result.failure = `${tool} sent ${result.traffic.bytesSent} bytes, fewer than the ${changed.bytes} bytes of the ${changed.files} changed files: it did not save the change`;
   }
   return result;
 }
 
 /** One run of one tool over one dataset: all its steps on a fresh prefix, then its data removed. */
-async function runSequence(context: BenchContext, plan: DatasetPlan, tool: Tool, run: number): Promise<StepResult[]> {
+async function runSequence(context: BenchContext & ToolCommandContext, plan: DatasetPlan, tool: Tool, run: number): Promise<StepResult[]> {
   const prefix = `${tool}-${plan.dataset.spec.name}-${context.runId}-r${run}`;
   const sequenceDirectory = join(context.workDirectory, prefix);
   const stepContext: StepContext = {
@@ -142,8 +147,8 @@ async function runSequence(context: BenchContext, plan: DatasetPlan, tool: Tool,
   await mkdir(stepContext.restoreRoot, { recursive: true });
   const results: StepResult[] = [];
   try {
-    for (const step of plan.steps) {
-      const result = await runStep(context, tool, step, run, stepContext);
+    for (const step of stepsOf(tool, plan.steps)) {
+      const result = await runStep(context, tool, step, run, stepContext, sequenceDirectory);
       results.push(result);
       const seconds = (result.wallMs / 1000).toFixed(2);
       const serverErrors = result.traffic.failures === 0 ? '' : ` (${result.traffic.failures} failed: ${result.traffic.failureDetails.join('; ')})`;
@@ -159,30 +164,46 @@ async function runSequence(context: BenchContext, plan: DatasetPlan, tool: Tool,
   return results;
 }
 
-/** Every run of both tools over one dataset, alternating which tool goes first so drift in the machine's load falls on both. */
+/** Every run of every tool over one dataset, rotating which tool goes first so drift in the machine's load falls on all. */
 export async function runDatasetPlan(context: BenchContext, plan: DatasetPlan): Promise<PlanOutcome> {
   const results: StepResult[] = [];
   const notes: string[] = [];
-  const runsOf: Record<Tool, number> = { stoat: plan.stoatRuns, aws: context.aws === null ? 0 : plan.awsRuns };
-  const name = plan.dataset.spec.name.toUpperCase();
-  for (let run = 1; run <= Math.max(runsOf.stoat, runsOf.aws); run += 1) {
-    const tools = (['stoat', 'aws'] as const).filter((tool) => run <= runsOf[tool]);
-    if (run % 2 === 0) tools.reverse();
-    for (const tool of tools) {
-      const started = performance.now();
-      results.push(...(await runSequence(context, plan, tool, run)));
-      const seconds = (performance.now() - started) / 1000;
-      // A command that hung once will hang again: more runs would only spend the timeout again.
-      if (results.some((result) => result.tool === tool && result.run === run && result.timedOut === true) && run < runsOf[tool]) {
-        notes.push(`${name}: ${tool} ran ${run} time(s), not ${runsOf[tool]}: a command of its run ${run} did not exit and was killed.`);
-        runsOf[tool] = run;
-        continue;
-      }
-      if (plan.slowRunSeconds !== undefined && seconds > plan.slowRunSeconds && run < runsOf[tool]) {
-        notes.push(`${name}: ${tool} ran ${run} time(s), not ${runsOf[tool]}: its run ${run} took ${(seconds / 60).toFixed(1)} minutes (limit ${(plan.slowRunSeconds / 60).toFixed(0)}), so its ${name} figures are not medians of 3.`);
-        runsOf[tool] = run;
+  const runsOf = { ...plan.runs };
+  for (const tool of allTools) if (!isInstalled(context.peers, tool)) runsOf[tool] = 0;
+  // The limit's one object is the dataset's tar, made here, outside any timing.
+  const oneObjectTar = runsOf.limit > 0 ? await makeOneObject(plan.dataset, context.workDirectory) : null;
+  const commandContext = { ...context, oneObjectTar };
+  try {
+    for (let run = 1; run <= Math.max(...Object.values(runsOf)); run += 1) {
+      const tools = allTools.filter((tool) => run <= runsOf[tool]);
+      const shift = (run - 1) % Math.max(tools.length, 1);
+      for (const tool of [...tools.slice(shift), ...tools.slice(0, shift)]) {
+        const started = performance.now();
+        results.push(...(await runSequence(commandContext, plan, tool, run)));
+        const note = cutShort(plan, tool, run, runsOf, (performance.now() - started) / 1000, results);
+        if (note !== null) notes.push(note);
       }
     }
+  } finally {
+    if (oneObjectTar !== null) await rm(oneObjectTar, { force: true });
   }
   return { results, notes };
+}
+
+/** Whether a tool's run means its remaining runs on this dataset are skipped (lowering `runsOf`), and why. */
+function cutShort(plan: DatasetPlan, tool: Tool, run: number, runsOf: Record<Tool, number>, seconds: number, results: StepResult[]): string | null {
+  const name = plan.dataset.spec.name.toUpperCase();
+  if (run >= runsOf[tool]) return null;
+  // A command that hung once will hang again: more runs would only spend the timeout again.
+  if (results.some((result) => result.tool === tool && result.run === run && result.timedOut === true)) {
+    const note = `${name}: ${tool} ran ${run} time(s), not ${runsOf[tool]}: a command of its run ${run} did not exit and was killed.`;
+    runsOf[tool] = run;
+    return note;
+  }
+  if (plan.slowRunSeconds !== undefined && seconds > plan.slowRunSeconds) {
+    const note = `${name}: ${tool} ran ${run} time(s), not ${runsOf[tool]}: its run ${run} took ${(seconds / 60).toFixed(1)} minutes (limit ${(plan.slowRunSeconds / 60).toFixed(0)}), so its ${name} figures are not medians of 3.`;
+    runsOf[tool] = run;
+    return note;
+  }
+  return null;
 }

@@ -2,9 +2,10 @@
 import { type StepResult } from './cases.js';
 import { type Dataset, type DatasetName } from './datasets.js';
 import { machineLines, type Machine } from './machine.js';
+import { peerMethod, rcloneSweep } from './peerMethod.js';
 import { type ProxyOverhead } from './proxyOverhead.js';
 import { type CaseSummary, type HashingSummary, type TargetResult } from './results.js';
-import { casesTable, cpuTable, datasetsTable, hashingTable, requestsTable, targetsTable } from './table.js';
+import { casesTable, cpuTable, datasetsTable, hashingTable, requestsTable, targetsTable, trafficTable } from './table.js';
 
 export interface Outcome {
   quick: boolean;
@@ -69,6 +70,7 @@ export function resultTables(outcome: Outcome): string {
   const parts = [
     '## Targets', '', targetsTable(outcome.targets), '',
     '## Transfers (medians)', '', casesTable(outcome.cases), '',
+    '## Requests, bytes and memory (medians; peak RSS: the largest run)', '', trafficTable(outcome.cases), '',
     '## CPU (medians)', '', cpuTable(outcome.cases, outcome.machine.cores), '',
     ...shortfallNotes(outcome),
     '## Hashing', '', hashingTable(outcome.hashing, outcome.hashedFiles, outcome.hashedBytes), '',
@@ -105,10 +107,11 @@ export function benchmarksDocument(outcome: Outcome): string {
     '',
     '```sh',
     'npm run bundle                      # the bench measures dist/, as a user runs it',
-    'apt-get install -y awscli          # the peer (Debian\'s AWS CLI v2); without it only stoat is measured',
+    'apt-get install -y awscli rclone zstd curl   # the peers; a missing one is skipped with a line saying so',
     'npm run bench                      # the full run: writes BENCHMARKS.md and .bench/results-*.json',
     'npm run bench -- --quick           # small data, 3 runs, under 2 minutes; prints the tables only',
     'npm run bench -- --only d1 --runs 1   # a part (d1, d2, d3, hashing; comma-separated); prints only',
+    'node --import tsx scripts/bench/rcloneSweep.ts   # the sweep that chose rclone\'s flags (D2, one run each)',
     '```',
     '',
     'Exit code: 0 when every command succeeded and every restored tree matched its dataset, whatever the',
@@ -116,7 +119,7 @@ export function benchmarksDocument(outcome: Outcome): string {
     '',
     '## How it measures',
     '',
-    '- Both clients talk to the same s3rver on loopback (one process) through a counting HTTP proxy (another',
+    '- Every client talks to the same s3rver on loopback (one process) through a counting HTTP proxy (another',
     '  process) that pipes bodies through and counts requests and body bytes per case. "Sent" is request',
     '  bodies (uploads), "received" is response bodies (downloads: object bytes, listings and manifests).',
     '  "File content" counts only stoat\'s blob and pack objects, so a restore that only read its manifest',
@@ -128,21 +131,26 @@ export function benchmarksDocument(outcome: Outcome): string {
     '  classic transfer client: no config file is read) and `--only-show-errors`, so neither side draws',
     '  progress. D1 uses `aws s3 cp` for the first save and restore and `aws s3 sync` for the repeats (cp',
     '  always copies); everything else uses `aws s3 sync`. aws decides "unchanged" by size and time alone;',
-    '  stoat by sha256, so its repeat cases include hashing the dataset.',
+    '  stoat by sha256, with its hash cache on (the default; one cache per run of the sequence, so each',
+    '  cold save starts with none and the repeat steps use what the earlier steps of the run remembered).',
+    ...peerMethod,
     '- Every run of every tool uses a fresh prefix and a fresh, empty restore directory, so "cold" is cold',
-    '  on the server side; the datasets themselves are in the page cache for both tools. Runs alternate',
+    '  on the server side; the datasets themselves are in the page cache for every tool. Runs rotate',
     '  which tool goes first. Times are medians of the runs; "peak RSS" is the largest over the runs',
     '  (GNU time %M of the node process, or of the python process for aws).',
     '- "1% changed": that many files (fixed seed) rewritten with new random bytes of the same size, in a',
     '  hard-linked copy of the dataset; stoat saves it under a new command string into the same prefix,',
-    '  aws syncs it to the same prefix.',
-    '- Every restored tree, of both tools, is compared with the dataset file by file by sha256.',
+    '  aws syncs it and rclone copies it to the same prefix, tar+zstd archives it whole under a new key. A',
+    '  tool that sent fewer bytes than the changed files hold missed the change, and its run fails.',
+    '- Every restored tree, of every tool, is compared with the dataset file by file by sha256 (the limit\'s',
+    '  one object: by its size).',
     '- Hashing: `stoat hash --json d1/data.bin d2` against `xargs -0 md5sum`, then `sha1sum`, then',
-    '  `sha256sum` over the same list, after one unmeasured read that puts every file in the page cache.',
+    '  `sha256sum` over the same list, and `md5sum` alone (the floor on two cores: md5 cannot be split',
+    '  across cores), after one unmeasured read that puts every file in the page cache.',
     ...overheadNote(outcome.proxyOverhead),
     ...outcome.planNotes.map((note) => `- ${note}`),
     `- Raw results: \`${outcome.rawResultsPath}\` (every run of every step, with its request counts by kind).`,
-    '',
+    ...rcloneSweep,
   ].join('\n');
 }
 

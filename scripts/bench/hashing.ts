@@ -1,6 +1,7 @@
 // Hashing throughput: `stoat hash` (md5, sha1 and sha256 of every file, one read each) against
 // coreutils' md5sum, sha1sum and sha256sum run one after the other over the same files, which is
-// what a user without stoat would run to get the same three digests.
+// what a user without stoat would run to get the same three digests; and md5sum alone, the floor on
+// two cores (md5 cannot be split across cores, and stoat computes it beside the other two).
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Dataset } from './datasets.js';
@@ -17,6 +18,7 @@ export interface HashingResult {
   bytes: number;
   stoat: HashingRuns;
   coreutils: HashingRuns;
+  md5sum: HashingRuns;
   failure?: string;
 }
 
@@ -34,11 +36,13 @@ export async function runHashing(datasets: Dataset[], stoatCli: string, workDire
     bytes: entries.reduce((sum, entry) => sum + entry.size, 0),
     stoat: { wallMs: [], peakRssBytes: [] },
     coreutils: { wallMs: [], peakRssBytes: [] },
+    md5sum: { wallMs: [], peakRssBytes: [] },
   };
   // xargs packs as many paths into each call as the system allows: the tools' start-up is paid rarely.
   const list = join(workDirectory, 'hash-files.list');
   await writeFile(list, entries.map((entry) => `${entry.path}\0`).join(''));
   const coreutils = ['bash', '-c', `set -e; for tool in md5sum sha1sum sha256sum; do xargs -0 "$tool" < '${list}' > /dev/null; done`];
+  const md5sum = ['bash', '-c', `xargs -0 md5sum < '${list}' > /dev/null`];
   const stoat = [process.execPath, stoatCli, 'hash', '--json', ...datasets.map((dataset) => dataset.output)];
   const environment = stoatEnvironment();
   const rssFile = join(workDirectory, 'hash.rss');
@@ -47,9 +51,9 @@ export async function runHashing(datasets: Dataset[], stoatCli: string, workDire
   // Both sides read from the page cache: one unmeasured pass puts every file there first.
   await measure(['bash', '-c', `xargs -0 cat < '${list}' > /dev/null`], { cwd: root, env: environment, rssFile });
   for (let run = 1; run <= runs; run += 1) {
-    const order = run % 2 === 1 ? (['stoat', 'coreutils'] as const) : (['coreutils', 'stoat'] as const);
+    const order = run % 2 === 1 ? (['stoat', 'coreutils', 'md5sum'] as const) : (['md5sum', 'coreutils', 'stoat'] as const);
     for (const side of order) {
-      const measurement = await measure(side === 'stoat' ? stoat : coreutils, { cwd: root, env: environment, rssFile, timeoutMs: timeoutSeconds * 1000 });
+      const measurement = await measure(side === 'stoat' ? stoat : side === 'md5sum' ? md5sum : coreutils, { cwd: root, env: environment, rssFile, timeoutMs: timeoutSeconds * 1000 });
       if (measurement.timedOut) {
         result.failure = `${side} hashing did not exit within ${timeoutSeconds} s; killed`;
         return result;

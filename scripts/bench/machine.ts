@@ -5,14 +5,15 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { type AwsCli } from './tools.js';
+import { type Peers } from './peers.js';
 
 export interface Machine {
   cpu: string;
   cores: number;
   memoryGiB: number;
   node: string;
-  aws: string;
+  /** One line per peer: its version, or that it was not measured. */
+  peers: string[];
   s3rver: string;
   coreutils: string;
   date: string;
@@ -52,7 +53,7 @@ export function bundleDigest(bundleDirectory: string): string | null {
   return hash.digest('hex');
 }
 
-export function describeMachine(aws: AwsCli | null, bundleDirectory: string, loadAtStart: number[]): Machine {
+export function describeMachine(peers: Peers, bundleDirectory: string, loadAtStart: number[]): Machine {
   const s3rverPackage = createRequire(import.meta.url)('s3rver/package.json') as { version: string };
   const commit = firstLine('git', ['rev-parse', '--short', 'HEAD']);
   const dirty = spawnSync('git', ['status', '--porcelain', '--', 'src', 'dist'], { encoding: 'utf8' }).stdout.trim() !== '';
@@ -61,7 +62,7 @@ export function describeMachine(aws: AwsCli | null, bundleDirectory: string, loa
     cores: cpus().length,
     memoryGiB: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
     node: process.version,
-    aws: aws === null ? 'not installed: the peer was not measured' : `${aws.version} (${aws.path})`,
+    peers: peers.lines,
     s3rver: s3rverPackage.version,
     coreutils: firstLine('md5sum', ['--version']),
     date: new Date().toISOString(),
@@ -78,7 +79,7 @@ export function machineLines(machine: Machine): string[] {
   return [
     `- CPU: ${machine.cpu}, ${machine.cores} cores; memory ${machine.memoryGiB} GiB`,
     `- Node ${machine.node}; s3rver ${machine.s3rver}; ${machine.coreutils}`,
-    `- AWS CLI: ${machine.aws}`,
+    ...machine.peers.map((line) => `- ${line}`),
     `- date: ${machine.date}; load average (1, 5, 15 min) at start ${load(machine.loadAtStart)}, at end ${load(machine.loadAtEnd)}` +
       (machine.peakLoad === null ? '' : `; highest 1-min load seen after a step ${machine.peakLoad.toFixed(2)}`),
     `- stoat: commit ${machine.commit}; bundle dist/stoat/ sha256 ${machine.bundleSha256}…`,

@@ -3,7 +3,8 @@
 import { type StepResult } from './cases.js';
 import { type Dataset, type DatasetName } from './datasets.js';
 import { type HashingResult } from './hashing.js';
-import { type Step, type Tool } from './tools.js';
+import { limitTargets } from './limitTargets.js';
+import { allTools, type Step, type Tool } from './tools.js';
 
 export interface ToolSummary {
   runs: number;
@@ -31,6 +32,15 @@ export interface CaseSummary {
   aws: ToolSummary | null;
   /** aws time / stoat time: above 1, stoat is faster. */
   ratio: number | null;
+  /** Every tool's summary, null where it did not run this case (or failed every run). */
+  tools: Record<Tool, ToolSummary | null>;
+}
+
+/** A tool's time over stoat's in one case: above 1, stoat is faster; null where either is missing. */
+export function timeRatio(summary: CaseSummary, over: Tool, under: Tool): number | null {
+  const top = summary.tools[over];
+  const bottom = summary.tools[under];
+  return top === null || bottom === null ? null : top.medianMs / bottom.medianMs;
 }
 
 export function median(values: readonly number[]): number {
@@ -75,9 +85,9 @@ export function summarizeCases(results: StepResult[]): CaseSummary[] {
     if (seen.has(name)) continue;
     seen.add(name);
     const of = (tool: Tool): ToolSummary | null => summarizeTool(results.filter((result) => result.dataset === dataset && result.step === step && result.tool === tool));
-    const stoat = of('stoat');
-    const aws = of('aws');
-    summaries.push({ dataset, step, stoat, aws, ratio: stoat !== null && aws !== null ? aws.medianMs / stoat.medianMs : null });
+    const tools = Object.fromEntries(allTools.map((tool) => [tool, of(tool)])) as Record<Tool, ToolSummary | null>;
+    const { stoat, aws } = tools;
+    summaries.push({ dataset, step, stoat, aws, ratio: stoat !== null && aws !== null ? aws.medianMs / stoat.medianMs : null, tools });
   }
   return summaries;
 }
@@ -89,6 +99,8 @@ export interface HashingSummary {
   coreutilsMBps: number;
   ratio: number;
   stoatPeakRssBytes: number | null;
+  /** md5sum alone over the same files; null in raw results of runs that did not measure it. */
+  md5sumMs: number | null;
 }
 
 export function summarizeHashing(hashing: HashingResult): HashingSummary | null {
@@ -98,6 +110,7 @@ export function summarizeHashing(hashing: HashingResult): HashingSummary | null 
   const rss = hashing.stoat.peakRssBytes.filter((value): value is number => value !== null);
   return {
     stoatMs, coreutilsMs,
+    md5sumMs: hashing.md5sum?.wallMs.length ? median(hashing.md5sum.wallMs) : null,
     // MB/s in decimal megabytes, as disk and network speeds are usually given.
     stoatMBps: hashing.bytes / 1e6 / (stoatMs / 1000),
     coreutilsMBps: hashing.bytes / 1e6 / (coreutilsMs / 1000),
@@ -188,5 +201,6 @@ export function judgeTargets({ cases, hashing, datasets, formatBytes }: TargetIn
     const growth = perFileD3 / perFileD2;
     results.push({ target, measured: `${(perFileD3 * 1000).toFixed(0)} µs vs ${(perFileD2 * 1000).toFixed(0)} µs per file (${times(growth)})`, verdict: growth <= 1.5 ? 'pass' : 'falls short' });
   }
+  results.push(...limitTargets(cases, hashing));
   return results;
 }

@@ -1,7 +1,7 @@
 // Markdown tables of the results, the same text on the terminal and in BENCHMARKS.md.
 import { type Dataset, type DatasetName, describeSpec } from './datasets.js';
-import { type CaseSummary, type HashingSummary, type TargetResult, type ToolSummary } from './results.js';
-import { stepTitles } from './tools.js';
+import { type CaseSummary, type HashingSummary, type TargetResult, timeRatio, type ToolSummary } from './results.js';
+import { allTools, stepTitles, toolTitles } from './tools.js';
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${Math.round(bytes)} B`;
@@ -24,26 +24,45 @@ function table(header: string[], rows: string[][]): string {
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
-function pair(stoat: ToolSummary | null, aws: ToolSummary | null, value: (summary: ToolSummary) => string): string {
-  return `${stoat === null ? '–' : value(stoat)} / ${aws === null ? '–' : value(aws)}`;
+/** One value per tool, in the order of `allTools`, `–` where a tool has no result for the case. */
+function perTool(summary: CaseSummary, value: (tool: ToolSummary) => string): string {
+  return allTools.map((tool) => (summary.tools[tool] === null ? '–' : value(summary.tools[tool]!))).join(' / ');
 }
 
+const toolOrder = allTools.map((tool) => toolTitles[tool]).join(' / ');
 const rss = (summary: ToolSummary): string => (summary.peakRssBytes === null ? '?' : `${Math.round(summary.peakRssBytes / 1024 / 1024)}`);
+const ratioCell = (ratio: number | null): string => (ratio === null ? '–' : `${ratio.toFixed(2)}×`);
 
-/** One row per dataset and case: medians, the ratio, requests, bytes and memory of both tools. */
+/**
+ * One row per dataset and case: every tool's median time, each peer's time over stoat's (above 1,
+ * stoat is faster) and stoat's over the one-object limit's (how far from the floor it is).
+ */
 export function casesTable(cases: CaseSummary[]): string {
-  const header = ['dataset', 'case', 'stoat s', 'aws s', 'aws/stoat', 'requests stoat / aws', 'sent stoat / aws', 'received stoat / aws', 'peak RSS MiB stoat / aws', 'runs'];
-  const rows = cases.map(({ dataset, step, stoat, aws, ratio }) => [
-    dataset.toUpperCase(),
-    stepTitles[step],
-    stoat === null ? 'failed' : seconds(stoat.medianMs),
-    aws === null ? '–' : seconds(aws.medianMs),
-    ratio === null ? '–' : `${ratio.toFixed(2)}×`,
-    pair(stoat, aws, (summary) => String(summary.requests)),
-    pair(stoat, aws, (summary) => formatBytes(summary.bytesSent)),
-    pair(stoat, aws, (summary) => formatBytes(summary.bytesReceived)),
-    pair(stoat, aws, rss),
-    pair(stoat, aws, (summary) => String(summary.runs)),
+  const peers = allTools.filter((tool) => tool !== 'stoat' && tool !== 'limit');
+  const header = ['dataset', 'case', ...allTools.map((tool) => `${toolTitles[tool]} s`), ...peers.map((tool) => `${toolTitles[tool]}/stoat`), 'stoat/limit', `runs (${toolOrder})`];
+  const rows = cases.map((summary) => [
+    summary.dataset.toUpperCase(),
+    stepTitles[summary.step],
+    ...allTools.map((tool) => (summary.tools[tool] === null ? (tool === 'stoat' ? 'failed' : '–') : seconds(summary.tools[tool]!.medianMs))),
+    ...peers.map((tool) => ratioCell(timeRatio(summary, tool, 'stoat'))),
+    ratioCell(timeRatio(summary, 'stoat', 'limit')),
+    perTool(summary, (tool) => String(tool.runs)),
+  ]);
+  return table(header, rows);
+}
+
+/** Requests, bytes and memory of every tool in each case. */
+export function trafficTable(cases: CaseSummary[]): string {
+  const header = ['dataset', 'case', `requests (${toolOrder})`, 'sent by stoat / aws', 'received by stoat / aws', `peak RSS MiB (${toolOrder})`];
+  const pair = (summary: CaseSummary, value: (tool: ToolSummary) => string): string =>
+    [summary.stoat, summary.aws].map((tool) => (tool === null ? '–' : value(tool))).join(' / ');
+  const rows = cases.map((summary) => [
+    summary.dataset.toUpperCase(),
+    stepTitles[summary.step],
+    perTool(summary, (tool) => String(tool.requests)),
+    pair(summary, (tool) => formatBytes(tool.bytesSent)),
+    pair(summary, (tool) => formatBytes(tool.bytesReceived)),
+    perTool(summary, rss),
   ]);
   return table(header, rows);
 }
@@ -56,15 +75,15 @@ const cpu = (value: number | null): string => (value === null ? '?' : value.toFi
  * whether a case was bound by the CPU of the whole machine rather than by either tool.
  */
 export function cpuTable(cases: CaseSummary[], cores: number): string {
-  const header = ['dataset', 'case', 'tool CPU s stoat / aws', 's3rver + proxy CPU s during stoat / aws', `machine busy stoat / aws (all CPU ÷ ${cores} cores × wall)`];
+  const header = ['dataset', 'case', `tool CPU s (${toolOrder})`, 's3rver + proxy CPU s during each', `machine busy during each (all CPU ÷ ${cores} cores × wall)`];
   const busy = (summary: ToolSummary): string =>
     summary.cpuSeconds === null || summary.serverCpuSeconds === null ? '?' : `${Math.round(((summary.cpuSeconds + summary.serverCpuSeconds) / (cores * (summary.medianMs / 1000))) * 100)}%`;
-  const rows = cases.map(({ dataset, step, stoat, aws }) => [
-    dataset.toUpperCase(),
-    stepTitles[step],
-    pair(stoat, aws, (summary) => cpu(summary.cpuSeconds)),
-    pair(stoat, aws, (summary) => cpu(summary.serverCpuSeconds)),
-    pair(stoat, aws, busy),
+  const rows = cases.map((summary) => [
+    summary.dataset.toUpperCase(),
+    stepTitles[summary.step],
+    perTool(summary, (tool) => cpu(tool.cpuSeconds)),
+    perTool(summary, (tool) => cpu(tool.serverCpuSeconds)),
+    perTool(summary, busy),
   ]);
   return table(header, rows);
 }
@@ -84,10 +103,11 @@ export function requestsTable(cases: CaseSummary[]): string {
 
 export function hashingTable(hashing: HashingSummary | null, files: number, bytes: number): string {
   if (hashing === null) return files === 0 ? 'Hashing was not part of this run.' : 'Hashing was not measured (see the failures).';
-  const header = ['tool', 'median s', 'MB/s', 'coreutils/stoat'];
+  const header = ['tool', 'median s', 'MB/s', 'this row\'s time / stoat\'s'];
   return table(header, [
-    [`stoat hash (md5+sha1+sha256, one read), ${files.toLocaleString('en-US')} files, ${formatBytes(bytes)}`, seconds(hashing.stoatMs), hashing.stoatMBps.toFixed(0), `${hashing.ratio.toFixed(2)}×`],
-    ['md5sum; sha1sum; sha256sum (xargs, in sequence)', seconds(hashing.coreutilsMs), hashing.coreutilsMBps.toFixed(0), '1×'],
+    [`stoat hash (md5+sha1+sha256, one read), ${files.toLocaleString('en-US')} files, ${formatBytes(bytes)}`, seconds(hashing.stoatMs), hashing.stoatMBps.toFixed(0), '1×'],
+    ['md5sum; sha1sum; sha256sum (xargs, in sequence)', seconds(hashing.coreutilsMs), hashing.coreutilsMBps.toFixed(0), `${hashing.ratio.toFixed(2)}×`],
+    ...(hashing.md5sumMs === null ? [] : [['md5sum alone (xargs): the floor for md5 on one core', seconds(hashing.md5sumMs), (bytes / 1e6 / (hashing.md5sumMs / 1000)).toFixed(0), `${(hashing.md5sumMs / hashing.stoatMs).toFixed(2)}×`]]),
   ]);
 }
 

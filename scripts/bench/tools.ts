@@ -1,11 +1,17 @@
-// The two clients under comparison, as command lines: stoat (the built CLI, run as a user runs it)
-// and the AWS CLI (the peer), both pointed at the counting proxy in front of the same s3rver.
+// The clients under comparison, as command lines: stoat (the built CLI, run as a user runs it)
+// and the AWS CLI, all pointed at the counting proxy in front of the same s3rver. The other peers
+// (rclone, actions/cache's tar+zstd, the one-object limit) have files of their own; peers.ts holds them together.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Dataset } from './datasets.js';
 
-export type Tool = 'stoat' | 'aws';
+export type Tool = 'stoat' | 'aws' | 'rclone' | 'tarzstd' | 'limit';
+
+/** Every tool, in the order the tables show them. */
+export const allTools: readonly Tool[] = ['stoat', 'aws', 'rclone', 'tarzstd', 'limit'];
+
+export const toolTitles: Record<Tool, string> = { stoat: 'stoat', aws: 'aws', rclone: 'rclone', tarzstd: 'tar+zstd', limit: 'one-object limit' };
 
 /** The cases of one dataset, in the order a run performs them. */
 export type Step = 'cold-save' | 'restore-empty' | 'restore-present' | 'save-unchanged' | 'save-changed';
@@ -40,7 +46,7 @@ export function findAwsCli(): AwsCli | null {
 }
 
 /** The environment without anything that could point a client elsewhere or change its behaviour. */
-function cleanEnvironment(): NodeJS.ProcessEnv {
+export function cleanEnvironment(): NodeJS.ProcessEnv {
   const environment: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
     if (/^(AWS_|GITHUB_|RUNNER_|STOAT_|NODE_OPTIONS$|NODE_TEST_CONTEXT$)/.test(name)) continue;

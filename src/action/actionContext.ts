@@ -5,17 +5,17 @@ import { logProgress } from '../report/progressDisplay.js';
 import { logLines, logWarning } from './actionLog.js';
 import { exportCacheRuntime } from './exportRuntime.js';
 import { withChoiceShown } from './remoteChoice.js';
-import { type ActionInputs } from './actionInputs.js';
+import { type SharedInputs } from './actionInputs.js';
 import { readGitHubRun } from './githubRun.js';
 
 /** The step's context from the Action's inputs: progress as log lines, the command's output straight to the log. */
-export async function actionContext(inputs: ActionInputs, environment: NodeJS.ProcessEnv): Promise<StepContext> {
+export async function actionContext(inputs: SharedInputs, environment: NodeJS.ProcessEnv): Promise<StepContext> {
   if (inputs.exportRuntime) exportCacheRuntime(environment);
   if (inputs.remoteChoice.warning !== undefined) logWarning(inputs.remoteChoice.warning);
   const context = await stepContextOf({
     remote: inputs.remote,
     s3: inputs.s3,
-    workingDirectory: inputs.definition.workingDirectory,
+    workingDirectory: inputs.workingDirectory,
     scope: { scope: inputs.scope, trustedRefs: inputs.trustedRefs, fallback: 'local' },
     concurrency: inputs.concurrency,
     failOnCacheError: inputs.failOnCacheError,

@@ -6,11 +6,10 @@ import { chooseRemote, type RemoteChoice } from './remoteChoice.js';
 import { defaultConcurrency, type SavePolicy, savePolicies, type StepDefinition } from '../engine/stepDefinition.js';
 import { resolve } from 'node:path';
 
-/** Everything the Action's inputs say, checked. */
-export interface ActionInputs {
-  definition: StepDefinition;
-  /** `run`: the Action runs the script; `command`: the workflow runs it in a later step. */
-  mode: 'run' | 'command';
+/** The inputs every mode reads: where results go and how a step may use them. */
+export interface SharedInputs {
+  /** Where the step's paths are relative to and its commands run. */
+  workingDirectory: string;
   remote: string;
   /** Why the Action chose the remote when the input did not name it, and a warning on the first run of a store on the runner's disk. */
   remoteChoice: Omit<RemoteChoice, 'remote'>;
@@ -29,6 +28,13 @@ export interface ActionInputs {
   hashCache: string | undefined;
 }
 
+/** Everything the Action's inputs say of one step, checked. */
+export interface ActionInputs extends SharedInputs {
+  definition: StepDefinition;
+  /** `run`: the Action runs the script; `command`: the workflow runs it in a later step. */
+  mode: 'run' | 'command';
+}
+
 /**
  * Reads the inputs. `run` and `command` are exclusive; the sub-actions identify the step by
  * `command` only, so for them `run` is refused.
@@ -40,14 +46,13 @@ export function readActionInputs(environment: NodeJS.ProcessEnv, modes: readonly
   const allowed = modes.map((mode) => `"${mode}"`).join(' or ');
   if (given.length !== 1 || !modes.includes(given[0] as 'run' | 'command')) {
     const found = given.length === 0 ? 'neither is set' : `${given.map((mode) => `"${mode}"`).join(' and ')} ${given.length === 1 ? 'is' : 'are'} set`;
-    throw new UsageError(`set exactly one of the inputs ${modes.length === 2 ? '"run" (the script to run on a miss) or "command" (the command string, when a later step runs it)' : allowed}: ${found}`);
+    throw new UsageError(`set exactly one of the inputs ${modes.length === 2 ? '"run" (the script to run on a miss) or "command" (the command string, when a later step runs it), or give "project" (a pipeline\'s project file) and "workflow"' : allowed}: ${found}`);
   }
   const mode = given[0] as 'run' | 'command';
-  const workspace = environment.GITHUB_WORKSPACE ?? process.cwd();
-  const workingDirectory = resolve(workspace, core.getInput('working-directory') || '.');
+  const shared = readSharedInputs(environment);
   return {
     definition: {
-      workingDirectory,
+      workingDirectory: shared.workingDirectory,
       command: mode === 'run' ? scriptLines(run) : [command],
       deps: core.getMultilineInput('deps'),
       outputs: core.getMultilineInput('outputs'),
@@ -55,6 +60,14 @@ export function readActionInputs(environment: NodeJS.ProcessEnv, modes: readonly
       keyExtra: core.getInput('key-extra'),
     },
     mode,
+    ...shared,
+  };
+}
+
+export function readSharedInputs(environment: NodeJS.ProcessEnv): SharedInputs {
+  const workspace = environment.GITHUB_WORKSPACE ?? process.cwd();
+  return {
+    workingDirectory: resolve(workspace, core.getInput('working-directory') || '.'),
     ...remoteInputs(environment),
     s3: {
       endpoint: core.getInput('s3-endpoint') || undefined,
@@ -98,7 +111,7 @@ function choiceInput<T extends string>(name: string, choices: readonly T[], fall
   return value as T;
 }
 
-function countInput(name: string, largest: number): number {
+export function countInput(name: string, largest: number): number {
   const value = Number(core.getInput(name));
   if (!Number.isSafeInteger(value) || value < 1 || value > largest) throw new UsageError(`the input "${name}" is "${core.getInput(name)}": use a whole number from 1 to ${largest}`);
   return value;

@@ -20,6 +20,11 @@ export interface PublishOptions {
   reportPath?: string;
   /** The Action's main entry, whose post step runs at the end of the job (the sub-actions have none). */
   hasPost?: boolean;
+  /**
+   * The restore or save sub-action: its row goes into the job's table, but it never writes the
+   * pull-request comment, which only the main action writes (a `comment` given to it is ignored).
+   */
+  subAction?: boolean;
 }
 
 /**
@@ -39,9 +44,9 @@ export async function publishReport(report: StepReport, environment: NodeJS.Proc
   // A save after main's lookup repeats main's inputs, which main already warned of.
   if (changed !== undefined && !isSaveOnly(report)) logWarning(changed);
   logLines(terminalSummaryLines(report));
-  if (options.summary) await writeSummary(report, options.title, environment, reportPath);
+  if (options.summary) await writeSummary(renderSummary(report, { title: options.title }), environment, reportPath);
   const rows = recordJobRow(environment, report, options.hasPost ?? false);
-  await updatePullRequestComment(readCommentSettings(environment), rows, environment);
+  if (!options.subAction) await updatePullRequestComment(readCommentSettings(environment), rows, environment);
   return reportPath;
 }
 
@@ -49,9 +54,9 @@ export async function publishReport(report: StepReport, environment: NodeJS.Proc
  * The job summary is a view of a step that is already done: when its file cannot be written, the
  * outputs and the JSON report still hold the result, so that is a warning, not a failed step.
  */
-async function writeSummary(report: StepReport, title: string | undefined, environment: NodeJS.ProcessEnv, reportPath: string): Promise<void> {
+export async function writeSummary(markdown: string, environment: NodeJS.ProcessEnv, reportPath: string): Promise<void> {
   try {
-    await core.summary.addRaw(renderSummary(report, { title })).write();
+    await core.summary.addRaw(markdown).write();
   } catch (error) {
     core.summary.emptyBuffer();
     const file = environment.GITHUB_STEP_SUMMARY === undefined ? 'GITHUB_STEP_SUMMARY is not set' : `GITHUB_STEP_SUMMARY is ${environment.GITHUB_STEP_SUMMARY}`;
@@ -68,7 +73,7 @@ export function publishFailure(): void {
   core.setOutput('status', 'error');
 }
 
-function newReportPath(environment: NodeJS.ProcessEnv): string {
+export function newReportPath(environment: NodeJS.ProcessEnv): string {
   const folder = join(environment.RUNNER_TEMP ?? tmpdir(), 'stoat');
   mkdirSync(folder, { recursive: true });
   return join(folder, `report-${randomBytes(6).toString('hex')}.json`);

@@ -9,6 +9,6 @@ export async function run(): Promise<void> {
   await runActionStep(async () => {
     const inputs = readActionInputs(process.env, ['command']);
     const report = await saveOnly(inputs.definition, await actionContext(inputs, process.env), { policy: inputs.save, runMs: null });
-    await publishReport(report, process.env, { summary: inputs.summary });
+    await publishReport(report, process.env, { summary: inputs.summary, subAction: true });
   });
 }

@@ -10,7 +10,10 @@ import { stepReportProblem } from '../core/stepReportShape.js';
  * under the key main computed before that step ran (the step may change its own inputs), and
  * completes the JSON report main wrote.
  */
-export interface StepState {
+export type StepState = SingleStepState | { mode: 'pipeline' };
+
+/** What main hands to post for a single step. */
+export interface SingleStepState {
   mode: 'run' | 'command';
   /** The JSON report main wrote. */
   reportPath: string;
@@ -43,14 +46,16 @@ export function loadStepState(): StepState {
 
 function isStepState(value: unknown): value is StepState {
   if (typeof value !== 'object' || value === null) return false;
-  const state = value as Record<keyof StepState, unknown>;
+  // A pipeline saves each step as it runs: post has nothing of it to save.
+  if ((value as { mode?: unknown }).mode === 'pipeline') return true;
+  const state = value as Record<keyof SingleStepState, unknown>;
   const modes: unknown[] = ['run', 'command'];
   const statuses: unknown[] = ['hit', 'miss', 'error'];
   return modes.includes(state.mode) && typeof state.reportPath === 'string' && state.reportPath !== '' && isSha256(state.key) && statuses.includes(state.status);
 }
 
 /** The report main wrote, checked against the state: a missing, damaged or swapped report stops post. */
-export function readStateReport(state: StepState): StepReport {
+export function readStateReport(state: SingleStepState): StepReport {
   const shown = `the JSON report the main step wrote at ${state.reportPath}`;
   let value: unknown;
   try {

@@ -30,8 +30,19 @@ Output options:
                          command's own output goes to standard error
   --help`;
 
+const pipelineOptions = `Project options:
+  --project FILE_OR_DIR  the project file, or the folder with project.yml or stoat.yml
+                         (default: the current folder)
+  --vars.NAME VALUE      override vars.NAME of the file (WEASEL_CONFIG_OVERRIDES wins, as in Weasel)
+  --remote NAME_OR_URL   a name from the file's remotes, or a URL (default: the file's
+                         stoat: remote, else its remotes: default, else as for stoat exec)
+  --scope NAME           the scope to write and read first (default: local)
+  --concurrency N        transfers at once (default: the file's stoat: concurrency, else 16)
+  --s3-endpoint URL, --s3-region REGION, --s3-force-path-style, --timeout SECONDS,
+  --fail-on-cache-error, --no-hash-cache: as for stoat exec`;
+
 const storeOptions = `Store options:
-  --remote URL           s3://bucket/prefix, file:///path or a directory
+  --remote URL           s3://bucket/prefix, file:///path, a directory, or gha
                          (default: $STOAT_REMOTE, else $XDG_CACHE_HOME/stoat or ~/.cache/stoat)
   --grace DURATION       how long a save may still be under way: nothing written
                          more recently is removed or deleted (default: 1h; 0s when
@@ -57,6 +68,11 @@ Usage:
   stoat prune [options]               remove old results, then the objects none uses
   stoat hash [--json] PATH...         md5, sha1 and sha256 of every file under PATHs
   stoat verify PATH MANIFEST          compare a file or directory with a manifest
+  stoat run [NAME...] [options]       run a project's workflows or commands as a DAG
+  stoat plan NAME... [options]        what run would skip, restore or run, and why
+  stoat push [NAME...] [options]      save the outputs of a project's commands
+  stoat pull [NAME...] [options]      restore the outputs of a project's commands
+  stoat report FOLDER [options]       one summary of a pipeline run spread over jobs
   stoat --version
 
 Run "stoat COMMAND --help" for a command's options.`,
@@ -121,6 +137,10 @@ and how much sharing saves, objects no result uses, and by output and by scope t
 bytes their objects take (and those no other output or scope shares) and the oldest and newest
 result. Lists missing and damaged objects and unusable manifests. Reads every manifest.
 
+The GitHub Actions cache (--remote gha) cannot be listed: it evicts by itself, and du shows
+the newest result of each output named, and whether the cache still holds all it needs.
+  --output PATH          with gha: an output to look up (repeatable)
+
 ${storeOptions}`,
   prune: `Usage: stoat prune [options]
 
@@ -144,5 +164,67 @@ the manifests are read again before objects are deleted, and an object that any
 manifest uses is never deleted. Damaged and missing objects and unusable manifests
 are reported and left alone. Exits 1 if a result saved while it ran lost an object.
 
+The GitHub Actions cache (--remote gha) evicts by itself and cannot be listed: prune
+removes nothing there, and shows what du shows of the outputs named with --output.
+
 ${storeOptions}`,
+  run: `Usage: stoat run [NAME...] [options]
+
+Runs the named workflows and commands of a project file (Weasel's project.yml, or stoat.yml in
+the same format) and whatever upstream they need, as a DAG: edges go from a command's outputs to
+the commands that list them in deps. Per step: outputs present and made under its key (recorded in
+.stoat/state.json) are skipped without asking the remote; else a saved result is restored; else the
+script runs (each line split like a shell splits words, run without a shell, in the project folder)
+and its outputs are saved. Independent steps run at once, each output line prefixed with the step's
+name. A failing step stops the steps after it; the others finish; the exit code is then 1. Without
+a NAME, lists the commands and workflows.
+
+${pipelineOptions}
+  --jobs N               steps at once (default: the number of cores; 1 runs them in file order)
+  --pull needed|all      needed: restore only what a step that runs reads and the named
+                         targets' outputs (default); all: every saved result
+  --save auto|always|never   when to save after a run (default: auto)
+  --json                 print {"steps":[{name,status,reason,key,duration_ms}]} alone on
+                         standard output; the commands' output goes to standard error
+  --step NAME            run exactly this step (repeatable), as one job of a run spread over
+                         jobs: the steps it needs are restored from the remote, never run, and
+                         one with no saved result makes it not run
+  --job-url URL          with --json, add "job_url" to every step (the job that ran it)
+  --help`,
+  plan: `Usage: stoat plan NAME... [options]
+
+Says for every step run would cover whether it would be skipped (skip), restored (hit), run (run),
+or is pending (its key depends on an upstream step that must run), with the reason, without running
+or downloading anything: a step below a saved result gets its key from that result's manifests.
+
+${pipelineOptions}
+  --json                 print {"steps":[{name,status,key,needs,reason}],"waves":[[names]]}
+  --help`,
+  push: `Usage: stoat push [NAME...] [options]
+
+Saves the outputs of every command given (default: all) whose outputs are present and whose deps
+are current. Outputs recorded as made from other deps are left alone. Never saves outputs_no_cache.
+
+${pipelineOptions}
+  --json                 print {"commands":[{name,status,reason}]}
+  --help`,
+  pull: `Usage: stoat pull [NAME...] [options]
+
+Restores every command given (default: all) that has a saved result for its deps as they are on
+disk, pass after pass until nothing more comes, so outputs whose deps are other commands' outputs
+come too.
+
+${pipelineOptions}
+  --json                 print {"commands":[{name,status,reason}]}
+  --help`,
+  report: `Usage: stoat report FOLDER [options]
+
+Puts a pipeline run spread over jobs back together: reads FOLDER/plan.json (stoat plan --json) and
+every FOLDER/steps/*.json (each job's stoat run --json) and writes one summary: the steps with their
+verdicts, the graph coloured by verdict, a link per step to the job that ran it. A planned step no
+job reported is shown as not run. Exits 1 when a step failed or did not run.
+
+  --summary FILE         write the Markdown summary to FILE (default: print it)
+  --outputs FILE         append hit=true|false and ran=[names] to FILE (GITHUB_OUTPUT's format)
+  --help`,
 };

@@ -7,6 +7,8 @@ import { helpTexts } from './helpText.js';
 import { hashCommand, verifyCommand } from './inspectCommands.js';
 import { explainCommand } from './explainCommand.js';
 import { logCommand } from './logCommand.js';
+import { planCommand, pullCommand, pushCommand, runProjectCommand } from './pipelineCommands.js';
+import { reportCommand } from './reportCommand.js';
 import { duCommand, pruneCommand } from './storeCommands.js';
 import { writeReportLines } from './reportLines.js';
 import { jsonLines, writeLines } from './terminalOutput.js';
@@ -22,6 +24,11 @@ const commands: Record<string, (args: string[]) => Promise<CommandOutcome>> = {
   log: logCommand,
   du: duCommand,
   prune: pruneCommand,
+  run: runProjectCommand,
+  plan: planCommand,
+  push: pushCommand,
+  pull: pullCommand,
+  report: reportCommand,
 };
 
 /**
@@ -40,7 +47,7 @@ export async function runCli(args: string[]): Promise<number> {
   }
   const command = commands[name];
   if (command === undefined) {
-    writeLines(process.stderr, [`stoat: unknown command "${name}": use exec, restore, save, explain, log, du, prune, hash or verify (see stoat --help)`]);
+    writeLines(process.stderr, [`stoat: unknown command "${name}": use exec, restore, save, explain, log, du, prune, hash, verify, run, plan, push, pull or report (see stoat --help)`]);
     return 2;
   }
   return runCommand(name, command, rest);

@@ -3,8 +3,10 @@ import { errorMessage, RemoteError, UsageError } from '../core/errors.js';
 import { hasRule, type PruneRules } from '../core/pruneRules.js';
 import { checkScopeName } from '../core/scope.js';
 import { measureStore, pruneResults } from '../engine/storeMaintenance.js';
+import { isUnlistedStoreReport } from '../core/unlistedStoreReport.js';
 import { pruneLines } from '../report/pruneText.js';
 import { storeUsageLines } from '../report/storeUsageText.js';
+import { unlistedStoreLines } from '../report/unlistedStoreText.js';
 import { type CommandOutcome } from './commandOutcome.js';
 import { parseDuration } from '../core/duration.js';
 import { parseOptions } from './parseOptions.js';
@@ -13,14 +15,20 @@ import { jsonLines, writeLines } from './terminalOutput.js';
 
 /* The store commands: du and prune, each a thin adapter from options to one engine call. */
 
+const duOptionSpecs = {
+  ...storeOptionSpecs,
+  output: { type: 'string', multiple: true, default: [] as string[] },
+} as const;
+
 /** `stoat du [options]` */
 export async function duCommand(args: string[]): Promise<CommandOutcome> {
-  const { values, positionals } = parseOptions(args, storeOptionSpecs, 'du');
+  const { values, positionals } = parseOptions(args, duOptionSpecs, 'du');
   if (values.help) return { help: 'du' };
   refuseArguments(positionals, 'du');
-  const settings = storeSettings(values, process.env);
+  const settings = { ...storeSettings(values, process.env), outputs: values.output.map(outputName) };
   return endedByRemote('du', async () => {
     const usage = await measureStore(settings);
+    if (isUnlistedStoreReport(usage)) return { lines: values.json ? jsonLines(usage) : unlistedStoreLines(usage, 'du'), exitCode: 0 };
     return { lines: values.json ? jsonLines(usage) : storeUsageLines(usage), exitCode: 0 };
   });
 }
@@ -54,6 +62,7 @@ export async function pruneCommand(args: string[]): Promise<CommandOutcome> {
   const settings = storeSettings(values, process.env);
   return endedByRemote('prune', async () => {
     const outcome = await pruneResults({ ...settings, rules, dryRun: values['dry-run'] || !(ruled || values['unused-only']) });
+    if (isUnlistedStoreReport(outcome)) return { lines: values.json ? jsonLines(outcome) : unlistedStoreLines(outcome, 'prune'), exitCode: 0 };
     const lines = values.json ? jsonLines(outcome) : pruneLines(outcome, { noRule: !ruled && !values['unused-only'] });
     // A result saved meanwhile that lost an object is a failure to see, even in a script.
     return { lines, exitCode: outcome.lost.length > 0 ? 1 : 0 };

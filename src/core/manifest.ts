@@ -1,4 +1,5 @@
 import { IntegrityError } from './errors.js';
+import { ManifestScanner } from './manifestScanner.js';
 import { checkDistinctPaths, checkManifestPath } from './safePath.js';
 import { treeHash, type TreeEntry } from './treeHash.js';
 
@@ -77,13 +78,66 @@ export interface ManifestExpectation {
  * types, hashes, sizes, modes, every path, and that the tree hash is the hash of the files listed.
  */
 export function parseManifest(text: string, expected: ManifestExpectation): Manifest {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new IntegrityError(`the manifest is not valid JSON (${(error as Error).message})`);
+  const parser = new ManifestParser(expected);
+  parser.push(new TextEncoder().encode(text));
+  return parser.finish();
+}
+
+/**
+ * parseManifest for a manifest read in pieces: each file entry is parsed and checked as it arrives,
+ * so neither the whole text nor an unchecked object per file is ever held (see ManifestScanner).
+ * The checks and their order are parseManifest's: the first problem found in a file is kept and
+ * reported where parseManifest would report it, after the checks of the fields before the files.
+ */
+export class ManifestParser {
+  // Every member of a pack names it: one string for all of them, not one per file.
+  private readonly packs = new Map<string, string>();
+  private readonly files: ManifestFile[] = [];
+  private fileProblem: unknown;
+  private syntaxProblem: Error | undefined;
+  private readonly scanner = new ManifestScanner((text) => this.addFile(text));
+
+  constructor(private readonly expected: ManifestExpectation) {}
+
+  push(chunk: Uint8Array): void {
+    this.scanner.push(chunk);
   }
-  const manifest = record(value, 'the manifest');
+
+  finish(): Manifest {
+    let value: unknown;
+    try {
+      value = JSON.parse(this.scanner.finish());
+      if (this.syntaxProblem !== undefined) throw this.syntaxProblem;
+    } catch (error) {
+      if (error instanceof IntegrityError) throw error;
+      throw new IntegrityError(`the manifest is not valid JSON (${(error as Error).message})`);
+    }
+    return checkManifest(record(value, 'the manifest'), this.expected, () => {
+      if (this.fileProblem !== undefined) throw this.fileProblem;
+      return this.files;
+    });
+  }
+
+  private addFile(text: string): void {
+    if (this.syntaxProblem !== undefined) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      this.syntaxProblem = error as Error;
+      return;
+    }
+    if (this.fileProblem !== undefined) return;
+    try {
+      this.files.push(parseFile(value, this.packs));
+    } catch (error) {
+      this.fileProblem = error;
+    }
+  }
+}
+
+/** The checks of parseManifest on the manifest parsed without its files, which `streamedFiles` gives (or throws the first problem found in them). */
+function checkManifest(manifest: Record<string, unknown>, expected: ManifestExpectation, streamedFiles: () => ManifestFile[]): Manifest {
   if (manifest.stoat !== 1) throw new IntegrityError(`the manifest has format ${JSON.stringify(manifest.stoat)}, expected 1`);
   for (const field of ['output', 'key', 'scope'] as const) {
     if (manifest[field] !== expected[field]) {
@@ -92,9 +146,9 @@ export function parseManifest(text: string, expected: ManifestExpectation): Mani
   }
   if (manifest.kind !== 'dir' && manifest.kind !== 'file') throw new IntegrityError(`the manifest's kind ${JSON.stringify(manifest.kind)} is neither "dir" nor "file"`);
   const tree = hashField(manifest.tree, 'tree');
-  // Every member of a pack names it: one string for all of them, not one per file.
-  const packs = new Map<string, string>();
-  const files = array(manifest.files, 'files').map((file) => parseFile(file, packs));
+  // A top-level "files" list was read apart and is empty here; one that is not a list is refused here.
+  array(manifest.files, 'files');
+  const files = streamedFiles();
   checkDistinctPaths(files.map((file) => file.path));
   if (manifest.kind === 'file') {
     const baseName = expected.output.split('/').pop();

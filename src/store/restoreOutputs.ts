@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { lstat, mkdir, realpath, rename, rm } from 'node:fs/promises';
+import { lstat, mkdir, realpath, rename } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { type DeclaredPath } from '../core/declaredPath.js';
 import { IntegrityError } from '../core/errors.js';
 import { type ManifestFile } from '../core/manifest.js';
 import { findOutsideLink } from '../workspace/outsideLink.js';
+import { removeTree } from '../workspace/removeTree.js';
 import { stagingName } from '../core/stagingName.js';
 import { type TransferProgress } from '../core/transferProgress.js';
 import { type Remote } from '../remote/remote.js';
@@ -63,8 +64,8 @@ export async function restoreOutputs(request: RestoreRequest): Promise<StoredOut
     }
     await downloadFiles(request.remote, tasks, request.concurrency, request.progress);
   } catch (error) {
-    await Promise.all(staged.map((output) => rm(output.staging, { recursive: true, force: true })));
-    await Promise.all(createdParents.map((created) => rm(created, { recursive: true, force: true })));
+    await Promise.all(staged.map((output) => removeTree(output.staging)));
+    await Promise.all(createdParents.map((created) => removeTree(created)));
     throw error;
   }
   await onLocalDisk('move the restored outputs into place', () => moveAllIntoPlace(staged));
@@ -134,14 +135,14 @@ async function moveAllIntoPlace(staged: readonly Staged[]): Promise<void> {
     for (const output of staged) swapped.push(await moveIntoPlace(output));
   } catch (error) {
     for (const { target, aside } of swapped.reverse()) {
-      await rm(target, { recursive: true, force: true });
+      await removeTree(target);
       if (aside !== undefined) await rename(aside, target).catch(() => undefined);
     }
-    await Promise.all(staged.map((output) => rm(output.staging, { recursive: true, force: true })));
+    await Promise.all(staged.map((output) => removeTree(output.staging)));
     throw error;
   }
-  await Promise.all(swapped.map(({ aside }) => (aside === undefined ? undefined : rm(aside, { recursive: true, force: true }))));
-  await Promise.all(staged.filter((output) => output.manifest.kind === 'file').map((output) => rm(output.staging, { recursive: true, force: true })));
+  await Promise.all(swapped.map(({ aside }) => (aside === undefined ? undefined : removeTree(aside))));
+  await Promise.all(staged.filter((output) => output.manifest.kind === 'file').map((output) => removeTree(output.staging)));
 }
 
 async function moveIntoPlace(output: Staged): Promise<Swapped> {

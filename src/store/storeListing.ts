@@ -1,5 +1,6 @@
 import { UsageError } from '../core/errors.js';
 import { type ListedObject, type Remote } from '../remote/remote.js';
+import { selfEvictionNote } from './unlistedStore.js';
 import { blobsRoot, classifyStoredKey, outputsRoot, packsRoot, unusedRoot } from './layout.js';
 
 /** A manifest or index entry as listed, with what its key names. */
@@ -32,10 +33,7 @@ export interface StoreListing {
 export function listingOf(remote: Remote): (prefix: string) => Promise<ListedObject[]> {
   const list = remote.list;
   if (list === undefined) {
-    throw new UsageError(
-      `${remote.display} cannot list what it holds, so stoat can neither measure nor prune it. A store without listing evicts entries by itself: ` +
-        "the GitHub Actions cache drops entries not used for 7 days, and the oldest once a repository's entries pass its size limit (the repository's Actions → Caches page lists them)",
-    );
+    throw new UsageError(selfEvictionNote(remote.display));
   }
   return (prefix) => list.call(remote, prefix);
 }

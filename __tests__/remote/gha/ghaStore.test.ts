@@ -103,6 +103,30 @@ describe('the store on the GitHub Actions cache', () => {
     assert.equal(restored.status, 'hit', restored.reason);
   });
 
+  test('a save after a small change never points into an evicted pack: it packs the unchanged files again', async () => {
+    const workingDirectory = join(root, `workspace-${++workspaceCount}`);
+    const seed: Record<string, Buffer> = {};
+    for (let index = 0; index < 200; index++) seed[`seed/${index}.bin`] = randomBytes(2000 + index);
+    await writeFiles(workingDirectory, seed);
+    const definition: StepDefinition = { workingDirectory, command: ['rm -rf out && cp -r seed out'], deps: ['seed'], outputs: ['out'], env: [], keyExtra: '' };
+    const token = [{ scope: 'refs/heads/fresh-packs', write: true }];
+    const first = await executeStep(definition, context(cache.remote(token), planExplicitScope('local', 'tests')), 'auto');
+    assert.equal(first.outputs[0]!.status, 'saved', first.save);
+    const packs = (): string[] => cache.fake().entries.filter((entry) => entry.scope === 'refs/heads/fresh-packs' && entry.key.includes('/packs/')).map((entry) => entry.key);
+    const [evicted] = packs();
+    await cache.fake().evict(evicted!);
+
+    await writeFiles(workingDirectory, { 'seed/0.bin': randomBytes(2000) });
+    const second = await executeStep(definition, context(cache.remote(token), planExplicitScope('local', 'tests')), 'auto');
+    assert.equal(second.outputs[0]!.status, 'saved', second.save);
+    assert.equal(packs().length, 1, 'a new pack holds every file, the 199 unchanged ones too');
+    const expected = await describeTree(join(workingDirectory, 'out'));
+    await rm(join(workingDirectory, 'out'), { recursive: true });
+    const restored = await executeStep(definition, context(cache.remote(token), planExplicitScope('local', 'tests')), 'auto');
+    assert.equal(restored.status, 'hit', restored.reason);
+    assert.deepEqual(await describeTree(join(workingDirectory, 'out')), expected);
+  });
+
   test('a read-only token restores, and its refused save is a warning (a failure under fail-on-cache-error) that stops nothing else', async () => {
     const definition = await newStep();
     const readOnly: ScopeGrant[] = [{ scope: 'refs/heads/main', write: false }];

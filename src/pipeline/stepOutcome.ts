@@ -1,0 +1,28 @@
+import { type StepReport } from '../core/stepReport.js';
+
+/** What happened to a step in `stoat run`: the verdicts of the table and of `--json`. */
+export type StepVerdict = 'skipped' | 'restored' | 'ran' | 'failed' | 'not-run';
+
+export interface StepOutcome {
+  name: string;
+  status: StepVerdict;
+  reason: string;
+  key: string | null;
+  duration_ms: number;
+  /** How long the command took when it made the outputs now in place, less what this run spent: null when not known. */
+  saved_ms: number | null;
+  /** Problems that did not stop the step (a failed save, a damaged object), for the terminal. */
+  warnings: string[];
+  /** The engine's report of the step, when it restored or ran and saved it: its section of a job summary. */
+  report?: StepReport;
+}
+
+/** Verdicts after which the steps downstream cannot run. */
+export function stopsDownstream(outcome: StepOutcome): boolean {
+  return outcome.status === 'failed' || outcome.status === 'not-run';
+}
+
+/** What the report of `--json` holds of a step, in the documented shape. */
+export function outcomeJson(outcome: StepOutcome): { name: string; status: StepVerdict; reason: string; key: string | null; duration_ms: number } {
+  return { name: outcome.name, status: outcome.status, reason: outcome.reason, key: outcome.key, duration_ms: outcome.duration_ms };
+}
