@@ -53,7 +53,7 @@ export function contextOf(remote: Remote): StepContext {
 }
 
 /** Runs the targets as `stoat run` does, the command lines collected by step. */
-export async function run(pipeline: PipelineProject, targets: string[], remote: Remote, options: { jobs?: number; pull?: 'needed' | 'all' } = {}): Promise<{ outcomes: StepOutcome[]; lines: string[] }> {
+export async function run(pipeline: PipelineProject, targets: string[], remote: Remote, options: { jobs?: number; pull?: 'needed' | 'all'; only?: string[] } = {}): Promise<{ outcomes: StepOutcome[]; lines: string[] }> {
   const lines: string[] = [];
   const outcomes = await runPipeline(pipelineGraph(pipeline, targets), {
     project: pipeline,
@@ -62,6 +62,7 @@ export async function run(pipeline: PipelineProject, targets: string[], remote: 
     policy: 'auto',
     jobs: options.jobs ?? 4,
     pull: options.pull ?? 'needed',
+    only: options.only === undefined ? undefined : new Set(options.only),
     onLine: (step, _stream, line) => lines.push(`[${step}] ${line}`),
   });
   return { outcomes, lines };

@@ -72,6 +72,43 @@ describe('stoat run over a project', () => {
     assert.match(again.outcomes[0]!.reason, /input\.txt/);
   });
 
+  test('--step runs only the steps named: upstream is restored, and one with no saved result, or one that cannot be restored, is not run in its place', async () => {
+    const store = join(root, 'only-remote');
+    const { remote } = await countingRemote(store);
+    const saved = join(root, 'only-saved');
+    await writeFiles(saved, { 'input.txt': 'x\n' });
+    assert.deepEqual(statuses((await run(chain(saved), ['prepare'], remote)).outcomes), { prepare: 'ran' });
+
+    const leg = join(root, 'only-leg');
+    await writeFiles(leg, { 'input.txt': 'x\n' });
+    const ran = await run(chain(leg), ['left'], remote, { only: ['left'] });
+    assert.deepEqual(statuses(ran.outcomes), { prepare: 'restored', left: 'ran' });
+    assert.deepEqual(await runs(leg), ['left']);
+
+    const { remote: empty } = await countingRemote(join(root, 'only-empty-remote'));
+    const orphan = join(root, 'only-orphan');
+    await writeFiles(orphan, { 'input.txt': 'x\n' });
+    const none = await run(chain(orphan), ['left'], empty, { only: ['left'] });
+    assert.deepEqual(statuses(none.outcomes), { prepare: 'not-run', left: 'not-run' });
+    assert.match(none.outcomes[0]!.reason, /no saved result/);
+    assert.deepEqual(await runs(orphan), [], 'nothing ran');
+
+    // The saved objects of prepare go missing (evicted, deleted): its manifest is there, its content is not.
+    const damagedStore = join(root, 'only-damaged-remote');
+    const { remote: damagedRemote } = await countingRemote(damagedStore);
+    const savedAgain = join(root, 'only-saved-again');
+    await writeFiles(savedAgain, { 'input.txt': 'x\n' });
+    await run(chain(savedAgain), ['prepare'], damagedRemote);
+    await rm(join(damagedStore, 'stoat', 'v1', 'blobs'), { recursive: true, force: true });
+    await rm(join(damagedStore, 'stoat', 'v1', 'packs'), { recursive: true, force: true });
+    const damaged = join(root, 'only-damaged');
+    await writeFiles(damaged, { 'input.txt': 'x\n' });
+    const broken = await run(chain(damaged), ['left'], damagedRemote, { only: ['left'] });
+    assert.deepEqual(statuses(broken.outcomes), { prepare: 'not-run', left: 'not-run' });
+    assert.match(broken.outcomes[0]!.reason, /could not be restored/);
+    assert.deepEqual(await runs(damaged), [], 'nothing ran in place of the step it could not restore');
+  });
+
   test('a failing step stops what depends on it, the independent steps finish', async () => {
     const directory = join(root, 'failing');
     await writeFiles(directory, { 'input.txt': 'x\n' });

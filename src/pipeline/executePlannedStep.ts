@@ -26,7 +26,7 @@ export interface StepRunSettings {
  * outputs, and records what the outputs were made under. The engine's restore and save rules apply
  * unchanged. A step's failure is its outcome, never an exception: the steps beside it go on.
  */
-export async function executePlannedStep(command: PipelineCommand, assessment: Assessment, restore: boolean, settings: StepRunSettings, sink: OutputSink): Promise<Omit<StepOutcome, 'duration_ms'>> {
+export async function executePlannedStep(command: PipelineCommand, assessment: Assessment, restore: boolean, settings: StepRunSettings, sink: OutputSink, mayRun = true): Promise<Omit<StepOutcome, 'duration_ms'>> {
   const base = { name: command.name, key: assessment.key, warnings: [] as string[] };
   try {
     if (assessment.status === 'skip') return { ...base, status: 'skipped', reason: assessment.reason, saved_ms: settings.state.get(command.name)?.runMs ?? null };
@@ -38,6 +38,8 @@ export async function executePlannedStep(command: PipelineCommand, assessment: A
         await record(command, settings, assessment.key, duration);
         return { ...base, status: 'restored', reason: report.reason, saved_ms: duration === null ? null : Math.max(0, duration - report.durations_ms.restore), warnings: report.warnings, report };
       }
+      // A step this job may only restore (stoat run --step's upstream) is not run in its place.
+      if (!mayRun) return { ...base, status: 'not-run', reason: `not run here: its saved result could not be restored (${report.reason}), and only the steps named may run in this job`, saved_ms: null, warnings: report.warnings };
       return await runCommand(command, { ...base, warnings: report.warnings, reason: report.explanation?.reason ?? report.reason }, report, settings, sink);
     }
     if (assessment.missing.length > 0) return { ...base, status: 'failed', reason: assessment.reason, saved_ms: null };

@@ -82,7 +82,8 @@ async function carryOut(step: PlannedStep, planned: ReadonlyMap<string, PlannedS
     return finished({ name: step.name, status: 'not-run', reason: `not run here: ${step.name} has no saved result for its inputs, and only ${[...settings.only].join(', ')} may run in this job; its own job must save it first`, key: assessment.key, saved_ms: null, warnings: [] });
   }
   if (assessment.status !== 'skip') settings.onStep?.({ name: step.name, status: 'running' });
-  return finished(await executePlannedStep(command, assessment, restore || step.status === 'pending', settings, prefixedSink(step.name, settings.onLine)));
+  const mayRun = settings.only === undefined || settings.only.has(step.name);
+  return finished(await executePlannedStep(command, assessment, restore || step.status === 'pending', settings, prefixedSink(step.name, settings.onLine), mayRun));
 }
 
 /**
