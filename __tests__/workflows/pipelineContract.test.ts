@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { chmod, cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, test } from '@jest/globals';
-import { parse } from 'yaml';
 import { s3rverCredentials, type S3Server } from '../helpers/s3Server.js';
 import { copyBuiltCli } from '../helpers/stoatChild.js';
 import { useS3Server } from '../helpers/useS3Server.js';
 import { makeTemporaryDirectory } from '../helpers/workspace.js';
+import { pipelineWorkflow, runWorkflowStep, type Step, type StepRun } from './pipelineWorkflow.js';
 
 /*
  * The reusable workflow's contract, played without GitHub: the plan job's commands on a checkout of
@@ -18,9 +16,7 @@ import { makeTemporaryDirectory } from '../helpers/workspace.js';
  * command on the merged artifacts. The scripts are read from .github/workflows/pipeline.yml.
  */
 
-interface Step { id?: string; run?: string; uses?: string; env?: Record<string, string | number> }
-interface Job { steps: Step[] }
-const workflow = parse(await readFile('.github/workflows/pipeline.yml', 'utf8')) as { jobs: Record<string, Job> };
+const workflow = pipelineWorkflow;
 const waveJobs = Object.keys(workflow.jobs).filter((name) => /^wave-\d+$/u.test(name)).sort((a, b) => Number(a.slice(5)) - Number(b.slice(5)));
 const planStep = workflow.jobs.plan!.steps.find((step) => step.run?.includes('stoat plan'))!;
 const matrixStep = workflow.jobs.plan!.steps.find((step) => step.id === 'matrix')!;
@@ -64,26 +60,10 @@ async function newRunner(change?: (checkout: string) => Promise<void>): Promise<
   return { checkout, temp };
 }
 
-/** A `shell: bash` step as the runner runs it; the step's outputs, and its exit code. */
-async function runStep(step: Step, cwd: string, environment: Record<string, string>): Promise<{ outputs: Map<string, string>; exitCode: number }> {
-  const output = join(environment.RUNNER_TEMP!, `output-${randomName()}`);
-  await writeFile(output, '');
-  const stepEnvironment = Object.fromEntries(Object.entries(step.env ?? {}).filter(([, value]) => !String(value).includes('${{')).map(([name, value]) => [name, String(value)]));
-  let exitCode = 0;
-  try {
-    await promisify(execFile)('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], {
-      cwd,
-      env: { PATH: `${stoatBin}:${process.env.PATH}`, HOME: join(root, 'home'), XDG_CACHE_HOME: join(root, 'xdg'), ...s3rverCredentials, ...stepEnvironment, ...environment, GITHUB_OUTPUT: output },
-    });
-  } catch (error) {
-    exitCode = (error as { code?: number }).code ?? 1;
-  }
-  const lines = (await readFile(output, 'utf8')).split('\n').filter((line) => line.includes('='));
-  return { outputs: new Map(lines.map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)])), exitCode };
-}
-
-function randomName(): string {
-  return Math.random().toString(36).slice(2);
+/** A step of the workflow run by bash on a runner of the test, with stoat and s3rver's credentials. */
+function runStep(step: Step, cwd: string, environment: Record<string, string>): Promise<StepRun> {
+  const outputFile = join(environment.RUNNER_TEMP!, `output-${Math.random().toString(36).slice(2)}`);
+  return runWorkflowStep(step, cwd, stoatBin, outputFile, { HOME: join(root, 'home'), XDG_CACHE_HOME: join(root, 'xdg'), ...s3rverCredentials, ...environment });
 }
 
 /** What the workflow's env block gives every job, from its inputs. */

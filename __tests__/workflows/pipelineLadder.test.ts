@@ -1,27 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { execFile } from 'node:child_process';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { parse } from 'yaml';
 import { makeTemporaryDirectory } from '../helpers/workspace.js';
+import { type Job, pipelineWorkflow, runWorkflowStep, type Step } from './pipelineWorkflow.js';
 
 /* The reusable workflow's ladder of wave jobs, read from the parsed YAML, and its two scripts run for real. */
 
-interface Step { id?: string; name?: string; uses?: string; run?: string; env?: Record<string, string | number>; with?: Record<string, unknown> }
-interface Job {
-  needs?: string[] | string;
-  if?: string;
-  outputs?: Record<string, string>;
-  strategy?: { 'fail-fast'?: boolean; 'max-parallel'?: string; matrix?: Record<string, string> };
-  steps: Step[];
-}
-interface Workflow {
-  on: { workflow_call: { inputs: Record<string, { type: string }>; outputs: Record<string, { value: string }> } };
-  jobs: Record<string, Job>;
-}
-
-const workflow = parse(await readFile('.github/workflows/pipeline.yml', 'utf8')) as Workflow;
+const workflow = pipelineWorkflow;
 const waveNames = Object.keys(workflow.jobs).filter((name) => /^wave-\d+$/.test(name));
 const depth = waveNames.length;
 const matrixStep = workflow.jobs.plan!.steps.find((step) => step.id === 'matrix')!;
@@ -121,15 +106,9 @@ describe('the scripts of the workflow', () => {
   }
 
   async function runStep(step: Step, environment: Record<string, string>): Promise<Map<string, string>> {
-    const output = join(directory, 'github-output');
-    await writeFile(output, '');
-    const stepEnvironment = Object.fromEntries(Object.entries(step.env ?? {}).filter(([, value]) => !String(value).includes('${{')).map(([name, value]) => [name, String(value)]));
-    await promisify(execFile)('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], {
-      cwd: directory,
-      env: { PATH: `${directory}/bin:${process.env.PATH}`, RUNNER_TEMP: directory, ...stepEnvironment, ...environment, GITHUB_OUTPUT: output },
-    });
-    const lines = (await readFile(output, 'utf8')).split('\n').filter((line) => line !== '');
-    return new Map(lines.map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+    const run = await runWorkflowStep(step, directory, join(directory, 'bin'), join(directory, 'github-output'), { RUNNER_TEMP: directory, ...environment });
+    if (run.exitCode !== 0) throw Object.assign(new Error(`the step exited with ${run.exitCode}`), { code: run.exitCode });
+    return run.outputs;
   }
 
   async function matrixOf(waves: string[][], extraSteps: { name: string; status: string }[] = []): Promise<Map<string, string>> {

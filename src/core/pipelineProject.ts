@@ -63,3 +63,8 @@ export interface PipelineGraph {
   needs: Map<string, string[]>;
   warnings: string[];
 }
+
+/** What happened to a step of a pipeline run: the verdicts of its table, its JSON and its summary. */
+export type StepVerdict = 'skipped' | 'restored' | 'ran' | 'failed' | 'not-run';
+
+export const stepVerdicts: readonly StepVerdict[] = ['skipped', 'restored', 'ran', 'failed', 'not-run'];

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorMessage, UsageError } from '../core/errors.js';
-import { type PipelineGraph } from '../core/pipelineProject.js';
+import { type PipelineGraph, type StepVerdict, stepVerdicts } from '../core/pipelineProject.js';
 import { type PipelineSummaryStep, renderPipelineSummary } from '../report/pipelineSummary.js';
 
 /** A step as `stoat plan --json` wrote it. */
@@ -15,7 +15,7 @@ interface PlannedEntry {
 /** A step as a leg's `stoat run --json` wrote it. */
 interface LegEntry {
   name: string;
-  status: PipelineSummaryStep['status'];
+  status: StepVerdict;
   reason: string;
   duration_ms: number;
   job_url?: string;
@@ -32,7 +32,7 @@ export interface FanOutReport {
 }
 
 const planStatuses = new Set(['skip', 'hit', 'run', 'pending']);
-const legStatuses = new Set(['skipped', 'restored', 'ran', 'failed', 'not-run']);
+const legStatuses = new Set<string>(stepVerdicts);
 
 /**
  * Reads `<folder>/plan.json` (the plan job's `stoat plan --json`) and every `<folder>/steps/*.json`

@@ -1,8 +1,7 @@
+import { type StepVerdict } from '../core/pipelineProject.js';
 import { type StepReport } from '../core/stepReport.js';
 
-/** What happened to a step in `stoat run`: the verdicts of the table and of `--json`. */
-export type StepVerdict = 'skipped' | 'restored' | 'ran' | 'failed' | 'not-run';
-
+/** What happened to a step in `stoat run`: its verdict, why, and what it cost or saved. */
 export interface StepOutcome {
   name: string;
   status: StepVerdict;

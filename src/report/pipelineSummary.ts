@@ -1,11 +1,11 @@
-import { type PipelineGraph } from '../core/pipelineProject.js';
+import { type PipelineGraph, type StepVerdict } from '../core/pipelineProject.js';
 import { code, escapeText, shortenText } from './markdownText.js';
 import { formatDuration } from './units.js';
 
 /** What the job summary shows of one step of a pipeline run. */
 export interface PipelineSummaryStep {
   name: string;
-  status: 'skipped' | 'restored' | 'ran' | 'failed' | 'not-run';
+  status: StepVerdict;
   reason: string;
   duration_ms: number;
   saved_ms: number | null;
@@ -16,7 +16,7 @@ export interface PipelineSummaryStep {
 /** A link the table may carry: GitHub's own https pages, nothing that could leave the cell or the URL. */
 const safeLink = /^https:\/\/[A-Za-z0-9.-]+(?::\d+)?\/[A-Za-z0-9._~%/?=&#+-]*$/u;
 
-const emojiOf: Readonly<Record<PipelineSummaryStep['status'], string>> = {
+const emojiOf: Readonly<Record<StepVerdict, string>> = {
   skipped: '⏭️',
   restored: '✅',
   ran: '🔨',
